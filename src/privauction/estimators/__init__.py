@@ -1,0 +1,1 @@
+"""privauction.estimators (see DESIGN.md)."""

@@ -1,0 +1,20 @@
+"""Auction mechanisms: the :class:`Mechanism` contract and the built-in formats.
+
+Each built-in is a frozen dataclass whose repr is a readable label, e.g. ``ZeroKLottery(K=2)``.
+"""
+
+from .base import Mechanism, MechanismContractError, kth_highest, top_two
+from .lotteries import BetaPrice, WinnerBidLottery, ZeroKLottery
+from .second_price import ReservePrice, SecondPrice
+
+__all__ = [
+    "BetaPrice",
+    "Mechanism",
+    "MechanismContractError",
+    "ReservePrice",
+    "SecondPrice",
+    "WinnerBidLottery",
+    "ZeroKLottery",
+    "kth_highest",
+    "top_two",
+]

@@ -1,0 +1,294 @@
+"""The Mechanism contract that every auction format, built-in or plug-in, follows.
+
+A mechanism is a (frozen) dataclass with **one vectorised method**::
+
+    def run(self, bids, rng):
+        '''bids: (n_auctions, n_bidders) float array; rng: numpy.random.Generator.
+        Return (winner, price): winner index per auction (-1 when unsold) and the price the
+        winner pays (NaN when unsold).'''
+
+Everything else has a default:
+
+* declared properties ``efficient``, ``dsic``, ``ex_post_ir``, ``deterministic_payments``
+  (class attributes; conservative ``False`` for a plug-in that says nothing);
+* the bidders' strategy, :meth:`Mechanism.bid_function` (truthful unless overridden: an
+  equilibrium bid function for first- and k-price auctions);
+* :meth:`Mechanism.privacy_loss`, the analytical privacy loss of Definition 2 of the auction
+  paper, which raises :class:`NotImplementedError` naming the class when it has none.
+
+The simulator never calls ``run`` directly but :meth:`Mechanism.checked_run`, which validates
+what ``run`` returned and names the class and the rule it broke.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+
+from .._validation import check_int
+from ..priors import validate_prior
+
+__all__ = ["Mechanism", "MechanismContractError", "top_two", "kth_highest"]
+
+
+class MechanismContractError(ValueError):
+    """A mechanism's ``run`` returned something that breaks the contract."""
+
+
+def top_two(bids: np.ndarray, rng: np.random.Generator):
+    """Winner, highest and second-highest bid of every auction, ties broken at random.
+
+    Works column by column (a Python loop over bidders, never over auctions), so it costs a
+    few vector passes over ``n_auctions`` per bidder. Ties for the highest bid are broken
+    uniformly at random with ``rng`` by reservoir sampling: the ``j``-th bidder found equal to
+    the current best replaces it with probability ``1/j``; random numbers are drawn only for
+    the auctions that have a tie, so continuous priors cost nothing extra.
+
+    Parameters
+    ----------
+    bids : ndarray, shape (n_auctions, n_bidders)
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    winner : ndarray of intp, shape (n_auctions,)
+    highest, second : ndarray of float, shape (n_auctions,)
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> w, b1, b2 = top_two(np.array([[0.2, 0.9, 0.5]]), np.random.default_rng(0))
+    >>> int(w[0]), float(b1[0]), float(b2[0])
+    (1, 0.9, 0.5)
+    """
+    n_auctions, n_bidders = bids.shape
+    highest = bids[:, 0].copy()
+    second = np.full(n_auctions, -np.inf)
+    winner = np.zeros(n_auctions, dtype=np.intp)
+    n_tied = None
+    for j in range(1, n_bidders):
+        b = bids[:, j]
+        above = b > highest
+        tie = b == highest
+        np.maximum(second, np.where(above, highest, b), out=second)
+        np.copyto(highest, b, where=above)
+        winner[above] = j
+        if tie.any():
+            if n_tied is None:
+                n_tied = np.ones(n_auctions, dtype=np.intp)
+            n_tied[above] = 1
+            idx = np.flatnonzero(tie)
+            n_tied[idx] += 1
+            take = rng.random(idx.size) * n_tied[idx] < 1.0
+            winner[idx[take]] = j
+        elif n_tied is not None:
+            n_tied[above] = 1
+    return winner, highest, second
+
+
+def kth_highest(bids: np.ndarray, k: int) -> np.ndarray:
+    """The ``k``-th highest bid of every auction (``k = 1`` is the highest)."""
+    n_bidders = bids.shape[1]
+    return np.partition(bids, n_bidders - k, axis=1)[:, n_bidders - k]
+
+
+@dataclass(frozen=True)
+class Mechanism(abc.ABC):
+    """Base class of every auction mechanism.
+
+    Subclass it and implement :meth:`run`; optionally override :meth:`bid_function`,
+    :meth:`privacy_loss`, :meth:`expected_revenue` and :meth:`check_compatible`, and declare
+    the properties below as class attributes.
+
+    Attributes
+    ----------
+    efficient : bool
+        The highest bid always wins (Eq. (1) of the auction paper).
+    dsic : bool
+        Truthful bidding is a dominant strategy.
+    ex_post_ir : bool
+        The price never exceeds the winner's value; the simulator checks it.
+    deterministic_payments : bool
+        The price is a function of the bids alone.
+    min_bidders : int
+        Fewest bidders the format is defined for.
+
+    Examples
+    --------
+    A plug-in needs only ``run``; here a second-price auction that rounds prices down to a
+    0.1 grid:
+
+    >>> import numpy as np
+    >>> from privauction.mechanisms import Mechanism, top_two
+    >>> class RoundedSPA(Mechanism):
+    ...     ex_post_ir = True
+    ...     def run(self, bids, rng):
+    ...         winner, _, second = top_two(bids, rng)
+    ...         return winner, np.floor(second * 10) / 10
+    >>> winner, price = RoundedSPA().checked_run(np.array([[0.33, 0.72]]), np.random.default_rng(0))
+    >>> int(winner[0]), float(price[0])
+    (1, 0.3)
+    """
+
+    efficient: ClassVar[bool] = False
+    dsic: ClassVar[bool] = False
+    ex_post_ir: ClassVar[bool] = False
+    deterministic_payments: ClassVar[bool] = False
+    min_bidders: ClassVar[int] = 2
+
+    # -- the one method a plug-in must write ---------------------------------------------
+    @abc.abstractmethod
+    def run(self, bids: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+        """Allocate and price a batch of auctions.
+
+        Parameters
+        ----------
+        bids : ndarray, shape (n_auctions, n_bidders)
+        rng : numpy.random.Generator
+            The only source of randomness (lotteries, tie-breaking).
+
+        Returns
+        -------
+        winner : ndarray of int, shape (n_auctions,)
+            Index of the winning bidder, ``-1`` when the item is unsold.
+        price : ndarray of float, shape (n_auctions,)
+            What the winner pays; NaN (or anything: it is overwritten) when unsold.
+        """
+
+    # -- strategy -------------------------------------------------------------------------
+    @property
+    def strategy(self) -> str:
+        """Short description of the bidders' strategy."""
+        return "truthful" if type(self).bid_function is Mechanism.bid_function else "equilibrium"
+
+    def bid_function(self, prior, n_bidders: int) -> Callable[[np.ndarray], np.ndarray] | None:
+        """The symmetric bid function ``b(v)`` for this prior, or None for truthful bidding."""
+        return None
+
+    def bind(self, prior, n_bidders: int) -> Mechanism:
+        """The mechanism as run for this prior (e.g. with Myerson's reserve filled in).
+
+        The simulator calls it once per simulation; the default returns ``self``.
+        """
+        return self
+
+    # -- theory ---------------------------------------------------------------------------
+    def check_compatible(self, prior, n_bidders: int) -> None:
+        """Raise if the mechanism is not defined for this prior and number of bidders."""
+        validate_prior(prior)
+        check_int(n_bidders, "n_bidders", minimum=self.min_bidders)
+
+    def privacy_loss(self, prior, n_bidders: int) -> float:
+        """Analytical privacy loss in nats: ``P(sale) · MI(W; P | sale)`` (Definition 2).
+
+        Returns ``math.inf`` where the price reveals the winner's value with positive
+        probability. Raises :class:`NotImplementedError` when no analytical value is known.
+        """
+        raise NotImplementedError(
+            f"{type(self).__name__} gives no analytical privacy loss; estimate it from "
+            "simulated outcomes with privauction.estimate_privacy_loss(...)"
+        )
+
+    def expected_revenue(self, prior, n_bidders: int) -> float:
+        """Expected price paid per auction (0 when unsold), analytical."""
+        raise NotImplementedError(
+            f"{type(self).__name__} gives no analytical expected revenue; use the simulated "
+            "mean price instead"
+        )
+
+    # -- contract enforcement -------------------------------------------------------------
+    def checked_run(
+        self, bids: np.ndarray, rng: np.random.Generator, values: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Call :meth:`run` and validate what it returns.
+
+        Parameters
+        ----------
+        bids : ndarray, shape (n_auctions, n_bidders)
+        rng : numpy.random.Generator
+        values : ndarray, shape (n_auctions, n_bidders), optional
+            The bidders' values (bids are these under truthful bidding); used to check
+            ex-post individual rationality of mechanisms that declare it.
+
+        Returns
+        -------
+        winner : ndarray of intp
+        price : ndarray of float, NaN where unsold
+
+        Raises
+        ------
+        MechanismContractError
+            Naming the class and the broken rule: not a pair of arrays, wrong shape, winner
+            out of range, NaN/infinite/negative price on a sold item, a non-highest bidder
+            winning in a mechanism that declares itself efficient, or a price above the
+            winner's value in one that declares ex-post IR.
+        """
+        name = type(self).__name__
+        n_auctions, n_bidders = bids.shape
+        result = self.run(bids, rng)
+        if not (isinstance(result, tuple) and len(result) == 2):
+            raise MechanismContractError(
+                f"{name}.run must return a pair (winner, price); got {type(result).__name__}"
+            )
+        winner, price = (np.asarray(a) for a in result)
+        for label, arr in (("winner", winner), ("price", price)):
+            if arr.shape != (n_auctions,):
+                raise MechanismContractError(
+                    f"{name}.run returned `{label}` of shape {arr.shape}; it must have shape "
+                    f"(n_auctions,) = ({n_auctions},)"
+                )
+        if winner.dtype.kind not in "iu":
+            if winner.dtype.kind == "f" and np.all(np.isfinite(winner)) and np.all(
+                winner == np.round(winner)
+            ):
+                winner = winner.astype(np.intp)
+            else:
+                raise MechanismContractError(
+                    f"{name}.run returned `winner` of dtype {winner.dtype}; it must hold "
+                    "integer bidder indices (-1 for unsold)"
+                )
+        winner = winner.astype(np.intp, copy=False)
+        bad = (winner < -1) | (winner >= n_bidders)
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise MechanismContractError(
+                f"{name}.run returned winner index {int(winner[i])} in auction {i}; it must be "
+                f"in [-1, {n_bidders - 1}] for {n_bidders} bidders"
+            )
+        price = price.astype(float, copy=True)
+        sold = winner >= 0
+        sold_price = price[sold]
+        bad = ~np.isfinite(sold_price) | (sold_price < 0)
+        if bad.any():
+            i = int(np.flatnonzero(sold)[np.flatnonzero(bad)[0]])
+            raise MechanismContractError(
+                f"{name}.run returned price {price[i]} for the sold item in auction {i}; a sold "
+                "item's price must be finite and >= 0"
+            )
+        price[~sold] = np.nan
+        if type(self).efficient:
+            top = bids.max(axis=1)
+            won_bid = np.take_along_axis(bids, np.where(sold, winner, 0)[:, None], axis=1)[:, 0]
+            bad = sold & (won_bid < top)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise MechanismContractError(
+                    f"{name} declares efficient = True but in auction {i} bidder "
+                    f"{int(winner[i])} won with bid {won_bid[i]} below the highest bid {top[i]}"
+                )
+        if type(self).ex_post_ir:
+            ref = bids if values is None else values
+            won_value = np.take_along_axis(ref, np.where(sold, winner, 0)[:, None], axis=1)[:, 0]
+            tol = 1e-12 * np.maximum(1.0, np.abs(won_value))
+            bad = sold & (price > won_value + tol)
+            if bad.any():
+                i = int(np.flatnonzero(bad)[0])
+                raise MechanismContractError(
+                    f"{name} declares ex_post_ir = True but in auction {i} the winner pays "
+                    f"{price[i]} above their value {won_value[i]}"
+                )
+        return winner, price

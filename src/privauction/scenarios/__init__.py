@@ -1,0 +1,1 @@
+"""privauction.scenarios (see DESIGN.md)."""

@@ -1,0 +1,1 @@
+"""privauction.screening (see DESIGN.md)."""

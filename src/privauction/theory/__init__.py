@@ -1,0 +1,1 @@
+"""privauction.theory (see DESIGN.md)."""
