@@ -4,17 +4,21 @@ Each built-in is a frozen dataclass whose repr is a readable label, e.g. ``ZeroK
 """
 
 from .base import Mechanism, MechanismContractError, kth_highest, top_two
+from .k_price import FirstPrice, KPrice, k_price_privacy_loss
 from .lotteries import BetaPrice, WinnerBidLottery, ZeroKLottery
 from .second_price import ReservePrice, SecondPrice
 
 __all__ = [
     "BetaPrice",
+    "FirstPrice",
+    "KPrice",
     "Mechanism",
     "MechanismContractError",
     "ReservePrice",
     "SecondPrice",
     "WinnerBidLottery",
     "ZeroKLottery",
+    "k_price_privacy_loss",
     "kth_highest",
     "top_two",
 ]

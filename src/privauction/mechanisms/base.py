@@ -270,7 +270,7 @@ class Mechanism(abc.ABC):
                 "item's price must be finite and >= 0"
             )
         price[~sold] = np.nan
-        if type(self).efficient:
+        if self.efficient:
             top = bids.max(axis=1)
             won_bid = np.take_along_axis(bids, np.where(sold, winner, 0)[:, None], axis=1)[:, 0]
             bad = sold & (won_bid < top)
@@ -280,7 +280,7 @@ class Mechanism(abc.ABC):
                     f"{name} declares efficient = True but in auction {i} bidder "
                     f"{int(winner[i])} won with bid {won_bid[i]} below the highest bid {top[i]}"
                 )
-        if type(self).ex_post_ir:
+        if self.ex_post_ir:
             ref = bids if values is None else values
             won_value = np.take_along_axis(ref, np.where(sold, winner, 0)[:, None], axis=1)[:, 0]
             tol = 1e-12 * np.maximum(1.0, np.abs(won_value))
