@@ -1,1 +1,66 @@
-"""privauction.screening (see DESIGN.md)."""
+"""Coarse screening menus: κ-optimal interval mechanisms of the second paper.
+
+Eilat, Eliaz & Mu, "Optimal Privacy-Constrained Mechanisms" (2019): a monopolist selling
+quality/quantity to a buyer with private type θ may learn at most κ nats about θ, ex-ante
+(Eq. (5): entropy of the interval masses) or ex-post (every interval has mass >= e^{-κ}).
+
+* :func:`optimal_menu` — the κ-optimal interval mechanism for any prior and convex cost;
+* :func:`interval_mechanism` — the menu of given cutoffs, Eqs. (2)–(5);
+* :mod:`~privauction.screening.closed_form` — Lemma 5, Prop. 4, Prop. 8 (uniform–quadratic);
+* :class:`MenuMechanism`, :func:`simulate_buyers` — simulated buyers choosing from a menu and
+  the seller-observer's posterior;
+* :class:`IntervalAuction` — the two-buyer interval auction of Prop. 9;
+* :mod:`~privauction.screening.sequential` — the sequential mechanism of Section 6.1.
+"""
+
+from .closed_form import (
+    UniformQuadraticOptimum,
+    ex_post_intervals,
+    lemma5_masses,
+    uniform_quadratic_optimum,
+    uniform_quadratic_profit,
+)
+from .interval import IntervalMenu, entropy, interval_mechanism
+from .model import (
+    Cost,
+    ScreeningModel,
+    ScreeningWarning,
+    as_cost,
+    cosh_cost,
+    power_cost,
+    quadratic_cost,
+    screening_model,
+)
+from .solver import (
+    OptimalMenu,
+    lemma4_residuals,
+    min_intervals,
+    optimal_menu,
+    profit_of_masses,
+    random_binding_masses,
+)
+
+__all__ = [
+    "Cost",
+    "IntervalMenu",
+    "OptimalMenu",
+    "ScreeningModel",
+    "ScreeningWarning",
+    "UniformQuadraticOptimum",
+    "as_cost",
+    "cosh_cost",
+    "entropy",
+    "ex_post_intervals",
+    "interval_mechanism",
+    "lemma4_residuals",
+    "lemma5_masses",
+    "min_intervals",
+    "optimal_menu",
+    "power_cost",
+    "profit_of_masses",
+    "quadratic_cost",
+    "random_binding_masses",
+    "screening_model",
+    "uniform_quadratic_optimum",
+    "uniform_quadratic_profit",
+]

@@ -1,0 +1,523 @@
+"""κ-optimal interval mechanisms for any prior and cost: ``optimal_menu``.
+
+By Lemma 2 of the second paper the seller's problem is a finite-dimensional program over the
+cutoffs of an interval partition: maximise profit Eq. (2), with quantities Eq. (3), subject to
+the privacy constraint
+
+* ex-ante (Definition 1, Eq. (5)): ``H(masses) <= κ``, binding at the optimum (Prop. 2), so the
+  number of intervals is at least ``e^κ`` (Corollary 1);
+* ex-post (Definition 2, Section 5): every interval has mass ``>= e^{-κ}``, so there are at most
+  ``e^κ`` intervals (Prop. 7).
+
+The search, in quantile space ``u = F(θ)`` (masses are differences of ``u``):
+
+1. **number of intervals** ``n``: ex-ante from Corollary 1's lower bound ``⌈e^κ⌉`` upwards until
+   two consecutive ``n`` add no profit. Prop. 1's bound ``N = 2/ε + 4`` is not computable (ε
+   comes from an existence argument, Lemma 7), so the stopping rule uses Lemma 3 instead: an
+   optimum has at most one small interval, and when ``n`` exceeds the optimal count the extra
+   interval collapses to zero mass (the proof of Prop. 4); the per-``n`` profits are kept in
+   the result so the stop can be inspected. Ex-post: every ``n`` from 1 to ``⌊e^κ⌋``.
+2. **cutoffs for each n**: SLSQP with analytic gradients (the left side of Lemma 4 is the
+   derivative of profit in ``u``) from deterministic structured starts — by Lemma 3 and
+   Lemma 5, ``n - 1`` equal long intervals and one short one exhausting κ, with the short one
+   at every position — plus random partitions that exhaust κ. This stage runs on a tabulated
+   quantile function (4097 nodes, linear interpolation), which is cheap for any scipy prior.
+3. **polish**: the best candidates solve Lemma 4's first-order conditions with the binding
+   constraint, ``(q_{i+1}-q_i) v(θ_i) - (c(q_{i+1}) - c(q_i)) = λ log(m_i / m_{i+1})`` and
+   ``H = κ``, by a Newton-type root finder on the exact prior; the reported ``foc_residual``
+   is the largest violation of Lemma 4 there.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import optimize, special
+
+from .._validation import check_int, check_real, check_rng
+from .interval import IntervalMenu, build_menu
+from .model import ScreeningModel, screening_model
+
+__all__ = [
+    "OptimalMenu",
+    "optimal_menu",
+    "min_intervals",
+    "random_binding_masses",
+    "profit_of_masses",
+    "lemma4_residuals",
+]
+
+CONSTRAINTS = ("ex-ante", "ex-post")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class OptimalMenu(IntervalMenu):
+    """A κ-optimal interval mechanism (see :class:`IntervalMenu` for the menu fields).
+
+    Attributes
+    ----------
+    kappa : float
+        Privacy capacity κ, nats.
+    constraint : str
+        ``"ex-ante"`` (Eq. (5) <= κ) or ``"ex-post"`` (every mass >= e^{-κ}).
+    multiplier : float
+        Lagrange multiplier λ of Lemma 4 (ex-ante, binding); NaN otherwise.
+    foc_residual : float
+        Largest absolute violation of Lemma 4's conditions at the solution (ex-ante);
+        for ex-post, of the unconstrained conditions at cutoffs whose neighbouring masses are
+        above the bound.
+    profit_by_n : tuple of (int, float)
+        Best profit found with exactly ``n`` non-degenerate intervals (NaN if none).
+    converged : bool
+        Whether the polishing root finder converged for the returned solution.
+    """
+
+    kappa: float = 0.0
+    constraint: str = "ex-ante"
+    multiplier: float = math.nan
+    foc_residual: float = math.nan
+    profit_by_n: tuple = ()
+    converged: bool = True
+
+    def __repr__(self) -> str:
+        cut = ", ".join(f"{c:.4g}" for c in self.cutoffs)
+        return (
+            f"OptimalMenu(kappa={self.kappa:g}, constraint={self.constraint!r}, "
+            f"n_intervals={self.n_intervals}, cutoffs=[{cut}], profit={self.profit:.6g}, "
+            f"privacy_loss={self.privacy_loss:.6g})"
+        )
+
+
+# --------------------------------------------------------------------------------------------
+# Evaluation of profit, entropy and their gradients in quantile space
+# --------------------------------------------------------------------------------------------
+class _ExactFns:
+    def __init__(self, model: ScreeningModel):
+        self.model = model
+
+    def theta(self, u):
+        return self.model.theta(u)
+
+    def v(self, u, theta):
+        return self.model.virtual_value(theta, u)
+
+
+class _TableFns:
+    """Linear interpolation of ``F^{-1}`` and of ``v(F^{-1}(u))`` on a uniform quantile grid."""
+
+    def __init__(self, model: ScreeningModel, n_grid: int = 4097):
+        self.grid = np.linspace(0.0, 1.0, n_grid)
+        th = model.theta(self.grid)
+        pdf = np.asarray(model.prior.pdf(th), dtype=float)
+        for i in (0, -1):  # ends: density just inside if scipy returns 0 there
+            if not pdf[i] > 0:
+                pdf[i] = float(model.prior.pdf(model.prior.ppf(1e-12 if i == 0 else 1 - 1e-12)))
+        self.th = th
+        self.vv = th - (1.0 - self.grid) / pdf
+
+    def theta(self, u):
+        return np.interp(u, self.grid, self.th)
+
+    def v(self, u, theta):
+        return np.interp(u, self.grid, self.vv)
+
+
+def _moments(fns, cost, u):
+    theta = fns.theta(u)
+    mass = np.diff(u)
+    safe = np.maximum(mass, 1e-300)
+    num = theta[:-1] * (1.0 - u[:-1]) - theta[1:] * (1.0 - u[1:])
+    mean_v = num / safe
+    tiny = mass < 1e-9
+    if tiny.any():
+        mid = 0.5 * (u[:-1] + u[1:])
+        mean_v = np.where(tiny, fns.v(mid, fns.theta(mid)), mean_v)
+    q = cost.quantity(mean_v)
+    cq = cost(q)
+    return theta, mass, safe, mean_v, q, cq
+
+
+class _Problem:
+    """Profit, entropy and gradients of the inner quantile cutoffs ``z = (u_1, ..., u_{n-1})``."""
+
+    def __init__(self, fns, cost):
+        self.fns = fns
+        self.cost = cost
+        self._key = None
+        self._val = None
+
+    def eval(self, z):
+        key = z.tobytes()
+        if key == self._key:
+            return self._val
+        u = np.concatenate([[0.0], z, [1.0]])
+        theta, mass, safe, mean_v, q, cq = _moments(self.fns, self.cost, u)
+        profit = float(np.sum((q * mean_v - cq) * mass))
+        v_cut = self.fns.v(z, theta[1:-1])
+        a = (q[1:] - q[:-1]) * v_cut - (cq[1:] - cq[:-1])  # Lemma 4, left side
+        b = np.log(safe[:-1] / safe[1:])  # Lemma 4, log of the mass ratio
+        ent = float(-np.sum(special.xlogy(safe, safe)))
+        # dΠ/du_i = -a_i and dH/du_i = -b_i
+        self._key, self._val = key, (profit, -a, ent, -b, mass, a, b)
+        return self._val
+
+
+def _lstsq_lambda(a, b) -> float:
+    bb = float(b @ b)
+    return float(a @ b) / bb if bb > 0 else 0.0
+
+
+def lemma4_residuals(menu: IntervalMenu, multiplier: float | None = None):
+    """Residuals of Lemma 4's first-order conditions at an interval mechanism.
+
+    Returns ``(residuals, λ)``: ``(q_{i+1}-q_i) v(θ_i) - (c(q_{i+1}) - c(q_i)) - λ log(m_i /
+    m_{i+1})`` for ``i = 1..n-1``, with ``λ`` the least-squares multiplier when not given.
+    """
+    model = menu.model
+    prob = _Problem(_ExactFns(model), model.cost)
+    _, _, _, _, _, a, b = prob.eval(np.asarray(menu.quantiles[1:-1], dtype=float))
+    lam = _lstsq_lambda(a, b) if multiplier is None else float(multiplier)
+    return a - lam * b, lam
+
+
+# --------------------------------------------------------------------------------------------
+# Starts
+# --------------------------------------------------------------------------------------------
+def min_intervals(kappa: float) -> int:
+    """Corollary 1: an ex-ante κ-optimal mechanism has at least ``e^κ`` intervals.
+
+    Returns ``⌈e^κ⌉`` (``n`` itself when ``κ = log n`` up to 1e-12), the ``n*_κ`` of Prop. 4.
+
+    Examples
+    --------
+    >>> [min_intervals(k) for k in (0.0, 0.3, 1.0, math.log(3), 2.0)]
+    [1, 2, 3, 3, 8]
+    """
+    e = math.exp(kappa)
+    r = round(e)
+    if abs(kappa - math.log(max(r, 1))) < 1e-12:
+        return max(int(r), 1)
+    return max(int(math.ceil(e)), 1)
+
+
+def _short_mass(n: int, kappa: float) -> float:
+    """Mass ``s < 1/n`` of the short interval when ``n-1`` equal long ones and it exhaust κ."""
+    if n == 1:
+        return 1.0
+    if kappa >= math.log(n) - 1e-15:
+        return 1.0 / n
+
+    def h(s):
+        long = (1.0 - s) / (n - 1)
+        return float(-special.xlogy(s, s) - (n - 1) * special.xlogy(long, long)) - kappa
+
+    if h(0.0) >= 0:  # κ <= log(n-1): no room for n intervals with one short
+        return 0.0
+    return optimize.brentq(h, 0.0, 1.0 / n, xtol=1e-15, rtol=1e-15)
+
+
+def random_binding_masses(n: int, kappa: float, size: int, rng) -> np.ndarray:
+    """``size`` random partitions into ``n`` masses whose entropy is exactly ``κ``.
+
+    Dirichlet(1) masses in random order, tempered ``x^β / Σ x^β`` with ``β`` solved so that
+    Eq. (5) equals ``κ`` (needs ``log n >= κ``). Used as random starts and as the random
+    feasible competitors of the validation.
+    """
+    rng = check_rng(rng)
+    out = np.empty((size, n))
+    logn = math.log(n)
+    if kappa > logn + 1e-12:
+        raise ValueError(f"`kappa` = {kappa} exceeds log n = {logn:.6g}: no binding partition")
+    for r in range(size):
+        x = rng.dirichlet(np.ones(n))
+        lx = np.log(x)
+
+        def h(beta, lx=lx):
+            w = np.exp(beta * (lx - lx.max()))
+            w /= w.sum()
+            return float(-np.sum(special.xlogy(w, w))) - kappa
+
+        if abs(h(0.0)) < 1e-14:
+            beta = 0.0
+        else:
+            hi = 1.0
+            while h(hi) > 0 and hi < 1e6:
+                hi *= 2.0
+            beta = optimize.brentq(h, 0.0, hi, xtol=1e-14)
+        w = np.exp(beta * (lx - lx.max()))
+        out[r] = w / w.sum()
+    return out
+
+
+def profit_of_masses(model: ScreeningModel, masses) -> np.ndarray:
+    """Exact profit Eq. (2) of partitions given by their masses in order (rows)."""
+    masses = np.atleast_2d(np.asarray(masses, dtype=float))
+    fns = _ExactFns(model)
+    out = np.empty(masses.shape[0])
+    for r, x in enumerate(masses):
+        u = np.concatenate([[0.0], np.cumsum(x)])
+        u[-1] = 1.0
+        _, mass, _, mean_v, q, cq = _moments(fns, model.cost, u)
+        out[r] = float(np.sum((q * mean_v - cq) * mass))
+    return out
+
+
+def _structured_starts(n: int, kappa: float, constraint: str, max_positions: int = 12):
+    if constraint == "ex-post" or kappa >= math.log(n) - 1e-15:
+        return [np.full(n, 1.0 / n)]
+    s = _short_mass(n, kappa)
+    long = (1.0 - s) / (n - 1)
+    positions = range(n) if n <= max_positions else np.unique(
+        np.linspace(0, n - 1, max_positions).round().astype(int))
+    starts = []
+    for k in positions:
+        x = np.full(n, long)
+        x[k] = s
+        starts.append(x)
+    return starts
+
+
+# --------------------------------------------------------------------------------------------
+# Local solves
+# --------------------------------------------------------------------------------------------
+def _slsqp(problem: _Problem, z0, kappa, constraint, floor):
+    m = z0.size
+    diff = np.zeros((m + 1, m))
+    diff[np.arange(m), np.arange(m)] = 1.0
+    diff[np.arange(1, m + 1), np.arange(m)] = -1.0
+    rhs = np.zeros(m + 1)
+    rhs[-1] = 1.0
+
+    cons = [{
+        "type": "ineq",
+        "fun": lambda z: diff @ z + rhs - floor,
+        "jac": lambda z: diff,
+    }]
+    if constraint == "ex-ante":
+        cons.append({
+            "type": "ineq",
+            "fun": lambda z: np.array([kappa - problem.eval(z)[2]]),
+            "jac": lambda z: -problem.eval(z)[3][None, :],
+        })
+    res = optimize.minimize(
+        lambda z: -problem.eval(z)[0],
+        z0,
+        jac=lambda z: -problem.eval(z)[1],
+        method="SLSQP",
+        bounds=[(0.0, 1.0)] * m,
+        constraints=cons,
+        options={"maxiter": 300, "ftol": 1e-14},
+    )
+    z = np.clip(res.x, 0.0, 1.0)
+    return z
+
+
+def _polish(model: ScreeningModel, z0, kappa, constraint):
+    """Solve Lemma 4's conditions (and H = κ) on the exact prior; returns (z, λ, ok)."""
+    problem = _Problem(_ExactFns(model), model.cost)
+    m = z0.size
+    if m == 0:
+        return z0, math.nan, True
+    _, _, ent, _, mass, a, b = problem.eval(z0)
+    floor = math.exp(-kappa) if constraint == "ex-post" else 0.0
+    if constraint == "ex-ante" and ent >= kappa - 1e-7:
+        lam0 = _lstsq_lambda(a, b)
+
+        def fun(x):
+            z, lam = x[:-1], x[-1]
+            _, _, e, _, _, aa, bb = problem.eval(np.ascontiguousarray(z))
+            return np.concatenate([aa - lam * bb, [e - kappa]])
+
+        sol = optimize.root(fun, np.concatenate([z0, [lam0]]), method="hybr",
+                            options={"xtol": 1e-14})
+        z, lam = sol.x[:-1], float(sol.x[-1])
+    else:
+        # slack privacy constraint (ex-post, or ex-ante with H < κ): λ = 0 at free cutoffs.
+        free = np.ones(m, dtype=bool)
+        if constraint == "ex-post":
+            free = (mass[:-1] > floor + 1e-7) & (mass[1:] > floor + 1e-7)
+        if not free.any():
+            return z0, 0.0, True
+        idx = np.flatnonzero(free)
+
+        def fun(y):
+            z = z0.copy()
+            z[idx] = y
+            return problem.eval(np.ascontiguousarray(z))[5][idx]
+
+        sol = optimize.root(fun, z0[idx], method="hybr", options={"xtol": 1e-14})
+        z = z0.copy()
+        z[idx] = sol.x
+        lam = 0.0
+    masses = np.diff(np.concatenate([[0.0], z, [1.0]]))
+    ok = bool(sol.success) and np.all(masses > floor - 1e-12) and np.all(masses > 0)
+    if constraint == "ex-ante" and ok:
+        ok = problem.eval(np.ascontiguousarray(z))[2] <= kappa + 1e-9
+    return (z if ok else z0), lam, ok
+
+
+def _solve_n(model, table_problem, n, kappa, constraint, n_random, rng):
+    """Best partition into ``n`` intervals: SLSQP from several starts on the table, then the
+    best few polished on the exact prior. Returns ``(profit, z, λ, converged)`` or None."""
+    if n == 1:
+        return (float(build_menu(model, np.array([0.0, 1.0])).profit), np.empty(0), math.nan,
+                True)
+    floor = math.exp(-kappa) if constraint == "ex-post" else 1e-10
+    starts = _structured_starts(n, kappa, constraint)
+    if n_random:
+        if constraint == "ex-ante":
+            starts += list(random_binding_masses(n, min(kappa, math.log(n)), n_random, rng))
+        else:
+            slack = 1.0 - n * math.exp(-kappa)
+            starts += list(math.exp(-kappa) + slack * rng.dirichlet(np.ones(n), size=n_random))
+    found = []
+    for x in starts:
+        z0 = np.cumsum(x)[:-1]
+        z = _slsqp(table_problem, z0, kappa, constraint, floor)
+        p, _, ent, _, mass, _, _ = table_problem.eval(z)
+        feasible = np.all(mass >= floor - 1e-9) and (constraint == "ex-post" or ent <= kappa + 1e-7)
+        if feasible:
+            found.append((p, z))
+    if not found:
+        return None
+    found.sort(key=lambda t: -t[0])
+    # polish the distinct best candidates (up to 3)
+    best = None
+    exact = _Problem(_ExactFns(model), model.cost)
+    seen = []
+    for p, z in found:
+        if any(np.max(np.abs(z - s)) < 1e-6 for s in seen):
+            continue
+        seen.append(z)
+        zp, lam, ok = _polish(model, z, kappa, constraint)
+        pe = exact.eval(np.ascontiguousarray(zp))[0]
+        if best is None or pe > best[0]:
+            best = (pe, zp, lam, ok)
+        if len(seen) >= 3:
+            break
+    return best
+
+
+def optimal_menu(
+    prior,
+    kappa: float = 1.0,
+    constraint: str = "ex-ante",
+    *,
+    cost=None,
+    n_random: int = 4,
+    max_intervals: int = 64,
+    rng=0,
+) -> OptimalMenu:
+    """The κ-optimal interval mechanism (menu) for any prior and cost.
+
+    Solves Lemma 2's program: maximise profit Eq. (2) over interval partitions with
+    quantities Eq. (3) and prices Eq. (4), subject to ex-ante privacy loss Eq. (5) ``<= κ``
+    (``constraint="ex-ante"``) or ex-post privacy loss ``max -log mass <= κ``
+    (``"ex-post"``, Section 5). The search over the number of intervals and the cutoffs is
+    described in the module docstring.
+
+    Parameters
+    ----------
+    prior : frozen continuous scipy.stats distribution
+        Bounded support; density bounded away from 0; increasing virtual value
+        ``v(θ) = θ - (1-F)/f`` with ``v(θ_low) >= 0`` (Section 3).
+    kappa : float
+        Privacy capacity κ >= 0 in nats; ``κ = 0`` gives one interval (full pooling).
+    constraint : {"ex-ante", "ex-post"}
+    cost : Cost, callable ``c(q)`` or pair ``(c, c')``, optional
+        Convex production cost with ``c(0) = c'(0) = 0``; ``q²/2`` by default.
+    n_random : int
+        Random restarts per number of intervals, on top of the structured starts.
+    max_intervals : int
+        Refuse κ that needs more intervals than this (``⌈e^κ⌉ > max_intervals``).
+    rng : None, int, SeedSequence or Generator
+        Seeds the random restarts only (default 0, so the result is reproducible).
+
+    Returns
+    -------
+    OptimalMenu
+
+    Raises
+    ------
+    TypeError, ValueError
+        Naming the parameter: ``kappa`` negative or too large, unknown ``constraint``, a
+        prior or cost breaking Section 3's assumptions.
+
+    Examples
+    --------
+    Uniform on [1, 2] with quadratic cost (Prop. 4): κ = 1 needs ``⌈e⌉ = 3`` intervals.
+
+    >>> from scipy import stats
+    >>> m = optimal_menu(stats.uniform(1, 1), kappa=1.0)
+    >>> m.n_intervals, round(m.privacy_loss, 9)
+    (3, 1.0)
+    >>> optimal_menu(stats.uniform(1, 1), kappa=1.0, constraint="ex-post").n_intervals  # Prop. 8
+    2
+    """
+    kappa = check_real(kappa, "kappa", lower=0.0)
+    if not isinstance(constraint, str) or constraint not in CONSTRAINTS:
+        raise ValueError(f"`constraint` must be one of {CONSTRAINTS}; got {constraint!r}")
+    n_random = check_int(n_random, "n_random", minimum=0)
+    max_intervals = check_int(max_intervals, "max_intervals", minimum=1)
+    model = screening_model(prior, cost)
+    gen = check_rng(rng)
+    n_lo = min_intervals(kappa)
+    if n_lo > max_intervals:
+        raise ValueError(
+            f"`kappa` = {kappa:g} needs at least e^κ = {math.exp(kappa):.4g} intervals, more "
+            f"than `max_intervals` = {max_intervals}; raise max_intervals or lower kappa"
+        )
+    table = _Problem(_TableFns(model), model.cost)
+
+    results = {}
+    if constraint == "ex-post":
+        n_hi = max(1, int(math.floor(math.exp(kappa) * (1 + 1e-12))))
+        n_hi = min(n_hi, max_intervals)
+        for n in range(1, n_hi + 1):
+            results[n] = _solve_n(model, table, n, kappa, constraint, n_random, gen)
+    else:
+        n = n_lo
+        best_profit = -math.inf
+        misses = 0
+        while n <= max_intervals and misses < 2 and not (kappa == 0.0 and n > 1):
+            r = _solve_n(model, table, n, kappa, constraint, n_random, gen)
+            if r is not None:
+                masses = np.diff(np.concatenate([[0.0], r[1], [1.0]]))
+                if n > 1 and masses.min() < 1e-6:  # collapsed: really n - 1 intervals
+                    r = None
+            results[n] = r
+            if r is not None and (best_profit == -math.inf or r[0] > best_profit + 1e-12 * max(
+                    1.0, abs(best_profit))):
+                best_profit = r[0]
+                misses = 0
+            else:
+                misses += 1
+            n += 1
+    profit_by_n = tuple((n, (r[0] if r is not None else math.nan)) for n, r in results.items())
+    candidates = [(n, r) for n, r in results.items() if r is not None]
+    if not candidates:  # cannot happen for κ >= 0: one interval is always feasible
+        raise RuntimeError("no feasible partition found")
+    top = max(r[0] for _, r in candidates)
+    n_best, (profit, z, lam, ok) = min(
+        ((n, r) for n, r in candidates if r[0] >= top - 1e-11 * max(1.0, abs(top))),
+        key=lambda t: t[0],
+    )
+    u = np.concatenate([[0.0], z, [1.0]])
+    menu = build_menu(model, u)
+    if constraint == "ex-ante" and n_best > 1:
+        res, lam = lemma4_residuals(menu, None if not np.isfinite(lam) else lam)
+        foc = float(np.max(np.abs(res)))
+    elif constraint == "ex-post" and n_best > 1:
+        res, _ = lemma4_residuals(menu, 0.0)
+        free = (menu.masses[:-1] > math.exp(-kappa) + 1e-7) & (
+            menu.masses[1:] > math.exp(-kappa) + 1e-7)
+        foc = float(np.max(np.abs(res[free]))) if free.any() else 0.0
+        lam = math.nan
+    else:
+        foc, lam = 0.0, math.nan
+    return build_menu(
+        model, u, cls=OptimalMenu, kappa=kappa, constraint=constraint,
+        multiplier=float(lam), foc_residual=foc, profit_by_n=profit_by_n, converged=bool(ok),
+    )
