@@ -3,7 +3,7 @@
 Each built-in is a frozen dataclass whose repr is a readable label, e.g. ``ZeroKLottery(K=2)``.
 """
 
-from .base import Mechanism, MechanismContractError, kth_highest, top_two
+from .base import Mechanism, MechanismContractError, kth_highest, top_two, values_at
 from .k_price import FirstPrice, KPrice, k_price_privacy_loss
 from .lotteries import BetaPrice, WinnerBidLottery, ZeroKLottery
 from .second_price import ReservePrice, SecondPrice
@@ -21,4 +21,5 @@ __all__ = [
     "k_price_privacy_loss",
     "kth_highest",
     "top_two",
+    "values_at",
 ]

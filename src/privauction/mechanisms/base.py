@@ -32,25 +32,59 @@ import numpy as np
 from .._validation import check_int
 from ..priors import validate_prior
 
-__all__ = ["Mechanism", "MechanismContractError", "top_two", "kth_highest"]
+__all__ = [
+    "Mechanism",
+    "MechanismContractError",
+    "RankedBids",
+    "kth_highest",
+    "top_two",
+    "values_at",
+]
 
 
 class MechanismContractError(ValueError):
     """A mechanism's ``run`` returned something that breaks the contract."""
 
 
+class RankedBids(np.ndarray):
+    """Read-only bids that carry their own :func:`top_two` ranking.
+
+    The simulator ranks every chunk of values once (it needs the winner's value and the
+    second-highest value anyway) and hands truthful mechanisms these bids, so that a
+    mechanism's own call to :func:`top_two` costs three copies instead of a second ranking.
+    Slices and arithmetic results are plain arrays: only the array itself carries the ranking.
+    """
+
+    _ranking: tuple | None = None
+
+    @classmethod
+    def wrap(cls, bids: np.ndarray, ranking: tuple) -> RankedBids:
+        out = bids.view(cls)
+        out.flags.writeable = False
+        out._ranking = ranking
+        return out
+
+    def __array_finalize__(self, obj):
+        self._ranking = None
+
+    def __array_wrap__(self, obj, context=None, return_scalar=False):
+        result = super().__array_wrap__(obj, context, return_scalar)
+        return result.view(np.ndarray) if isinstance(result, np.ndarray) else result
+
+
 def top_two(bids: np.ndarray, rng: np.random.Generator):
     """Winner, highest and second-highest bid of every auction, ties broken at random.
 
-    Works column by column (a Python loop over bidders, never over auctions), so it costs a
-    few vector passes over ``n_auctions`` per bidder. Ties for the highest bid are broken
-    uniformly at random with ``rng`` by reservoir sampling: the ``j``-th bidder found equal to
-    the current best replaces it with probability ``1/j``; random numbers are drawn only for
-    the auctions that have a tie, so continuous priors cost nothing extra.
+    Works column by column (a Python loop over bidders, never over auctions): each column
+    costs five vector passes over ``n_auctions`` with preallocated buffers, and two bidders
+    need only three passes. Ties for the highest bid (``second == highest``) are rare with
+    continuous priors; only those auctions are revisited, and the winner is drawn uniformly
+    among the tied bidders with ``rng`` (random numbers are drawn only when a tie exists).
 
     Parameters
     ----------
     bids : ndarray, shape (n_auctions, n_bidders)
+        Column-contiguous (Fortran-ordered) arrays are fastest.
     rng : numpy.random.Generator
 
     Returns
@@ -65,29 +99,54 @@ def top_two(bids: np.ndarray, rng: np.random.Generator):
     >>> int(w[0]), float(b1[0]), float(b2[0])
     (1, 0.9, 0.5)
     """
+    cached = getattr(bids, "_ranking", None)
+    if cached is not None:
+        return tuple(a.copy() for a in cached)
     n_auctions, n_bidders = bids.shape
-    highest = bids[:, 0].copy()
-    second = np.full(n_auctions, -np.inf)
-    winner = np.zeros(n_auctions, dtype=np.intp)
-    n_tied = None
-    for j in range(1, n_bidders):
-        b = bids[:, j]
-        above = b > highest
-        tie = b == highest
-        np.maximum(second, np.where(above, highest, b), out=second)
-        np.copyto(highest, b, where=above)
-        winner[above] = j
-        if tie.any():
-            if n_tied is None:
-                n_tied = np.ones(n_auctions, dtype=np.intp)
-            n_tied[above] = 1
-            idx = np.flatnonzero(tie)
-            n_tied[idx] += 1
-            take = rng.random(idx.size) * n_tied[idx] < 1.0
-            winner[idx[take]] = j
-        elif n_tied is not None:
-            n_tied[above] = 1
+    if n_bidders == 1:
+        return np.zeros(n_auctions, dtype=np.intp), bids[:, 0].astype(float), np.full(
+            n_auctions, -np.inf
+        )
+    b0, b1 = bids[:, 0], bids[:, 1]
+    highest = np.maximum(b0, b1)
+    second = np.minimum(b0, b1)
+    winner = np.greater(b1, b0).astype(np.intp)
+    if n_bidders > 2:
+        above = np.empty(n_auctions, dtype=bool)
+        buffer = np.empty(n_auctions)
+        for j in range(2, n_bidders):
+            b = bids[:, j]
+            np.greater(b, highest, out=above)
+            np.copyto(winner, j, where=above)
+            # new second = max(second, min(b, highest)) whether or not b is the new highest
+            np.minimum(b, highest, out=buffer)
+            np.maximum(second, buffer, out=second)
+            np.maximum(highest, b, out=highest)
+    tied = np.flatnonzero(second == highest)
+    if tied.size:
+        candidates = bids[tied] == highest[tied, None]
+        keys = np.where(candidates, rng.random(candidates.shape), -1.0)
+        winner[tied] = np.argmax(keys, axis=1)
     return winner, highest, second
+
+
+def values_at(matrix: np.ndarray, winner: np.ndarray, ranking=None) -> np.ndarray:
+    """``matrix[i, winner[i]]`` for every sold auction, NaN where ``winner`` is -1.
+
+    ``ranking = (argmax, max)`` of ``matrix`` rows, when known, saves the gather for the
+    auctions won by the row maximum (all of them in an efficient mechanism).
+    """
+    out = np.full(winner.shape[0], np.nan)
+    sold = winner >= 0
+    if ranking is not None:
+        same = winner == ranking[0]
+        np.copyto(out, ranking[1], where=same)
+        rest = np.flatnonzero(sold & ~same)
+    else:
+        rest = np.flatnonzero(sold)
+    if rest.size:
+        out[rest] = matrix[rest, winner[rest]]
+    return out
 
 
 def kth_highest(bids: np.ndarray, k: int) -> np.ndarray:
@@ -202,7 +261,12 @@ class Mechanism(abc.ABC):
 
     # -- contract enforcement -------------------------------------------------------------
     def checked_run(
-        self, bids: np.ndarray, rng: np.random.Generator, values: np.ndarray | None = None
+        self,
+        bids: np.ndarray,
+        rng: np.random.Generator,
+        values: np.ndarray | None = None,
+        *,
+        value_ranking: tuple[np.ndarray, np.ndarray] | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Call :meth:`run` and validate what it returns.
 
@@ -211,8 +275,10 @@ class Mechanism(abc.ABC):
         bids : ndarray, shape (n_auctions, n_bidders)
         rng : numpy.random.Generator
         values : ndarray, shape (n_auctions, n_bidders), optional
-            The bidders' values (bids are these under truthful bidding); used to check
+            The bidders' values (the bids themselves under truthful bidding); used to check
             ex-post individual rationality of mechanisms that declare it.
+        value_ranking : (argmax, max) of ``values`` rows, optional
+            Saves recomputing the ranking when the caller has it (the simulator does).
 
         Returns
         -------
@@ -227,8 +293,14 @@ class Mechanism(abc.ABC):
             winning in a mechanism that declares itself efficient, or a price above the
             winner's value in one that declares ex-post IR.
         """
+        winner, price, _ = self._run_checked(bids, rng, values, value_ranking)
+        return winner, price
+
+    def _run_checked(self, bids, rng, values=None, value_ranking=None):
+        """:meth:`checked_run`, also returning the winner's value when it was needed."""
         name = type(self).__name__
         n_auctions, n_bidders = bids.shape
+        values = bids if values is None else values
         result = self.run(bids, rng)
         if not (isinstance(result, tuple) and len(result) == 2):
             raise MechanismContractError(
@@ -259,36 +331,56 @@ class Mechanism(abc.ABC):
                 f"{name}.run returned winner index {int(winner[i])} in auction {i}; it must be "
                 f"in [-1, {n_bidders - 1}] for {n_bidders} bidders"
             )
-        price = price.astype(float, copy=True)
+        price = price.astype(float, copy=False)
         sold = winner >= 0
-        sold_price = price[sold]
-        bad = ~np.isfinite(sold_price) | (sold_price < 0)
+        bad = sold & (~(price >= 0) | (price == np.inf))
         if bad.any():
-            i = int(np.flatnonzero(sold)[np.flatnonzero(bad)[0]])
+            i = int(np.flatnonzero(bad)[0])
             raise MechanismContractError(
                 f"{name}.run returned price {price[i]} for the sold item in auction {i}; a sold "
                 "item's price must be finite and >= 0"
             )
-        price[~sold] = np.nan
+        if not sold.all():
+            price = np.where(sold, price, np.nan)  # a new array: never write into run's output
+        won_value = None
+        if self.efficient or self.ex_post_ir:
+            if value_ranking is None:
+                value_ranking = top_two(values, rng)[:2]
         if self.efficient:
-            top = bids.max(axis=1)
-            won_bid = np.take_along_axis(bids, np.where(sold, winner, 0)[:, None], axis=1)[:, 0]
-            bad = sold & (won_bid < top)
-            if bad.any():
-                i = int(np.flatnonzero(bad)[0])
-                raise MechanismContractError(
-                    f"{name} declares efficient = True but in auction {i} bidder "
-                    f"{int(winner[i])} won with bid {won_bid[i]} below the highest bid {top[i]}"
-                )
+            cached = getattr(bids, "_ranking", None)
+            bid_ranking = cached[:2] if cached is not None else (
+                value_ranking if bids is values else None
+            )
+            self._check_efficient(bids, winner, bid_ranking)
         if self.ex_post_ir:
-            ref = bids if values is None else values
-            won_value = np.take_along_axis(ref, np.where(sold, winner, 0)[:, None], axis=1)[:, 0]
-            tol = 1e-12 * np.maximum(1.0, np.abs(won_value))
-            bad = sold & (price > won_value + tol)
+            won_value = values_at(values, winner, value_ranking)
+            # A relative and absolute slack of 1e-12 for floating-point prices computed from bids.
+            bad = price > won_value + 1e-12 * (1.0 + np.abs(won_value))
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 raise MechanismContractError(
                     f"{name} declares ex_post_ir = True but in auction {i} the winner pays "
                     f"{price[i]} above their value {won_value[i]}"
                 )
-        return winner, price
+        return winner, price, won_value
+
+    def _check_efficient(self, bids, winner, bid_ranking) -> None:
+        """The winner must hold the highest bid (ties allowed) in every auction."""
+        if bid_ranking is None:
+            rest = np.arange(winner.shape[0])
+        else:
+            rest = np.flatnonzero(winner != bid_ranking[0])
+        if rest.size == 0:
+            return
+        sub = bids[rest]
+        won = np.where(winner[rest] >= 0, sub[np.arange(rest.size), np.maximum(winner[rest], 0)],
+                       -np.inf)
+        top = sub.max(axis=1)
+        bad = won < top
+        if bad.any():
+            i = int(rest[np.flatnonzero(bad)[0]])
+            raise MechanismContractError(
+                f"{type(self).__name__} declares efficient = True but in auction {i} bidder "
+                f"{int(winner[i])} won with bid {bids[i, max(winner[i], 0)]} below the highest "
+                f"bid {bids[i].max()}"
+            )

@@ -14,12 +14,14 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_int, check_rng
-from ..mechanisms.base import Mechanism, top_two
+from ..mechanisms.base import Mechanism, RankedBids, top_two, values_at
 from ..priors import validate_prior
 
 __all__ = ["Outcomes", "simulate", "draw_values"]
 
-DEFAULT_CHUNK_SIZE = 1 << 20
+# 2^16 auctions keep every temporary small enough to be reused by the allocator and to stay
+# in cache; measured fastest of 2^14 ... 2^20 by benchmarks/bench_simulate.py.
+DEFAULT_CHUNK_SIZE = 1 << 16
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -127,7 +129,7 @@ def simulate(
     rng : None, int, SeedSequence or Generator
         Source of all randomness. The same ``rng`` (and ``chunk_size``) gives the same outcomes.
     chunk_size : int, optional
-        Auctions simulated per vectorised batch (default 2^20), which bounds peak memory at
+        Auctions simulated per vectorised batch (default 2^16), which bounds peak memory at
         about ``chunk_size * n_bidders * 16`` bytes beyond the outputs.
 
     Returns
@@ -176,17 +178,19 @@ def simulate(
         # Bidder-major draw, viewed as (m, n_bidders): each bidder's column is contiguous, so
         # the column-wise ranking in top_two streams through memory.
         values = draw_values(prior, (n_bidders, m), generator).T
-        bids = values if bid_function is None else bid_function(values)
-        w, p = mechanism.checked_run(bids, generator, values)
+        ranking = top_two(values, generator)
+        value_winner, highest, second = ranking
+        if bid_function is None:
+            bids = RankedBids.wrap(values, ranking)
+        else:
+            bids = bid_function(values)
+        w, p, won_value = mechanism._run_checked(bids, generator, values, (value_winner, highest))
         winner[start:stop] = w
         price[start:stop] = p
-        # Winner's value and the second-highest value (ties are irrelevant for values).
-        _, high, second = top_two(values, generator)
-        sold = w >= 0
-        wv = np.take_along_axis(values, np.where(sold, w, 0)[:, None], axis=1)[:, 0]
-        winner_value[start:stop] = np.where(sold, wv, np.nan)
+        if won_value is None:
+            won_value = values_at(values, w, (value_winner, highest))
+        winner_value[start:stop] = won_value
         second_value[start:stop] = second
-        del high
     return Outcomes(
         winner=winner,
         winner_value=winner_value,
