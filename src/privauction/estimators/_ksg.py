@@ -1,0 +1,86 @@
+"""Kraskov–Stögbauer–Grassberger estimator, algorithm 1 (max-norm), for two scalar columns.
+
+``I = ψ(k) + ψ(N) − ⟨ψ(n_x + 1)⟩ − ⟨ψ(n_y + 1)⟩`` (Kraskov et al. 2004, Eq. (8)), where
+``ε_i`` is the max-norm distance from point ``i`` to its ``k``-th nearest neighbour and
+``n_x(i) = #{j ≠ i : |x_j − x_i| < ε_i}`` (strictly), likewise ``n_y``. The estimate is
+returned as computed: it is never clipped at zero and no noise is added here.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.special import digamma
+
+from ._neighbors import SortedValues, count_within, kth_distance_2d
+
+__all__ = ["ksg_mi", "ksg_terms", "standardized", "ZeroRadiusError"]
+
+
+class ZeroRadiusError(ValueError):
+    """``k + 1`` or more identical points: the KSG radius is zero and the estimate undefined."""
+
+
+def standardized(v: np.ndarray) -> np.ndarray:
+    """``v / std(v)`` (no centring, as scikit-learn's ``scale(with_mean=False)``); a constant
+    column is returned unchanged."""
+    sd = float(np.std(v))
+    return v / sd if sd > 0 else v
+
+
+def _check_no_heavy_duplicates(x: SortedValues, y_values: np.ndarray, k: int) -> None:
+    """Raise before the tree search if ``k + 1`` points coincide (then ε = 0, and a k-d tree
+    search over a large block of identical points is quadratic)."""
+    if not x.has_ties:
+        return
+    ys = y_values[x.order]
+    same = np.empty(ys.shape[0], dtype=bool)
+    same[0] = False
+    np.equal(x.sorted[1:], x.sorted[:-1], out=same[1:])
+    # Within a run of equal x, sort y to find coinciding points.
+    run_id = np.cumsum(~same)
+    o = np.lexsort((ys, run_id))
+    ys, run_id = ys[o], run_id[o]
+    dup = np.empty(ys.shape[0], dtype=bool)
+    dup[0] = False
+    dup[1:] = (ys[1:] == ys[:-1]) & (run_id[1:] == run_id[:-1])
+    if not dup.any():
+        return
+    starts = np.flatnonzero(~dup)
+    longest = int(np.max(np.diff(np.append(starts, ys.shape[0]))))
+    if longest >= k + 1:
+        raise ZeroRadiusError(
+            f"{longest} samples share the same (x, y) point, at least n_neighbors + 1 = {k + 1}: "
+            "the KSG radius is zero there. Use method='mixed' for data with atoms, or pass "
+            "jitter= to break ties with noise"
+        )
+
+
+def ksg_terms(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1):
+    """Per-sample KSG terms ``ψ(n_x + 1) + ψ(n_y + 1)`` and the neighbour radii.
+
+    Returns ``(psi_sum, eps)``; the estimate is ``ψ(k) + ψ(N) − mean(psi_sum)``.
+    """
+    sx = SortedValues(x)
+    sy = SortedValues(y)
+    if sx.has_ties and sy.has_ties:
+        _check_no_heavy_duplicates(sx, y, k)
+    eps = kth_distance_2d(x, y, k, workers=workers)
+    if not np.all(eps > 0):
+        raise ZeroRadiusError(
+            "some samples have n_neighbors identical copies, so the KSG radius is zero; use "
+            "method='mixed' for data with atoms, or pass jitter= to break ties with noise"
+        )
+    psi_sum = np.empty(x.shape[0])
+    # Counts include the point itself, so they are n_x + 1 and n_y + 1 directly.
+    cx = count_within(sx, sx.sorted, eps[sx.order], strict=True)
+    psi_sum[sx.order] = digamma(cx)
+    cy = count_within(sy, sy.sorted, eps[sy.order], strict=True)
+    psi_sum[sy.order] += digamma(cy)
+    return psi_sum, eps
+
+
+def ksg_mi(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1) -> float:
+    """KSG algorithm 1 estimate in nats on validated, already scaled columns."""
+    n = x.shape[0]
+    psi_sum, _ = ksg_terms(x, y, k, workers=workers)
+    return float(digamma(k) + digamma(n) - np.mean(psi_sum))

@@ -1,0 +1,143 @@
+"""Exact neighbour distances and neighbour counts for one- and two-dimensional samples.
+
+Everything here is O(N log N), ties included:
+
+* :func:`kth_distance_2d` -- max-norm distance to the ``k``-th nearest neighbour in the plane,
+  with a ``scipy.spatial.cKDTree`` queried *in the tree's own leaf order*, so that successive
+  queries visit the same nodes (about 4x faster than querying in data order at N = 10^6);
+* :func:`kth_distance_1d` -- the same on a line, from the sorted values (no tree: the ``k``
+  nearest neighbours of a point are a window of ``k + 1`` consecutive sorted values);
+* :func:`count_within` -- how many sample values lie within a radius of each point, by sorting
+  and ``searchsorted`` on the distinct values, then corrected so that the comparison is the
+  exact ``|v_j - v_i| < r`` (or ``<= r``) on the computed differences. ``searchsorted`` on
+  ``v_i ± r`` alone rounds ``v_i + r`` and, at the edges, counts the very neighbour that
+  defined ``r`` on a large share of points (see ../shared/notes/mi-estimators-measured.md).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import cKDTree
+
+__all__ = ["SortedValues", "count_within", "kth_distance_1d", "kth_distance_2d"]
+
+
+class SortedValues:
+    """Sorted view of a sample column: its order, distinct values and cumulative counts.
+
+    Built once per column and reused by every count on it.
+    """
+
+    __slots__ = ("order", "sorted", "unique", "cum", "has_ties")
+
+    def __init__(self, values: np.ndarray, order: np.ndarray | None = None):
+        self.order = np.argsort(values, kind="stable") if order is None else order
+        self.sorted = values[self.order]
+        new = np.empty(self.sorted.shape[0], dtype=bool)
+        if new.size:
+            new[0] = True
+            np.not_equal(self.sorted[1:], self.sorted[:-1], out=new[1:])
+        self.has_ties = not bool(new.all())
+        if self.has_ties:
+            starts = np.flatnonzero(new)
+            self.unique = self.sorted[starts]
+            self.cum = np.append(starts, self.sorted.shape[0])
+        else:
+            self.unique = self.sorted
+            self.cum = np.arange(self.sorted.shape[0] + 1)
+
+
+def _settle(index, pred, n):
+    """Move each ``index`` to the first ``j`` in ``[0, n]`` with ``pred(j)`` true.
+
+    ``pred(j, rows)`` must be monotone (false then true) in ``j`` for every row; ``index`` is a
+    close guess (off by a few places from rounding), so the loops run a handful of passes over
+    a shrinking set of rows.
+    """
+    rows = np.flatnonzero(index > 0)
+    while rows.size:
+        back = pred(index[rows] - 1, rows)
+        rows = rows[back]
+        index[rows] -= 1
+        rows = rows[index[rows] > 0]
+    rows = np.flatnonzero(index < n)
+    while rows.size:
+        fwd = ~pred(index[rows], rows)
+        rows = rows[fwd]
+        index[rows] += 1
+        rows = rows[index[rows] < n]
+    return index
+
+
+def count_within(col: SortedValues, centers, radii, *, strict: bool = True) -> np.ndarray:
+    """Number of sample values ``v_j`` (self included) with ``|v_j - c| < r`` (or ``<= r``).
+
+    Parameters
+    ----------
+    col : SortedValues
+        The sample column.
+    centers, radii : ndarray
+        One query per entry; fastest when ``centers`` is sorted (as ``col.sorted`` is).
+    strict : bool
+        ``<`` (KSG counts) or ``<=`` (Ross / Gao counts).
+
+    Returns
+    -------
+    ndarray of int64
+        The counts, computed from the exact comparisons ``c - v_j < r`` and ``v_j - c < r``
+        as evaluated in floating point (not from ``c ± r``, which rounds).
+    """
+    u = col.unique
+    n_u = u.shape[0]
+    if strict:
+        lo_pred = lambda j, rows: centers[rows] - u[j] < radii[rows]  # noqa: E731
+        hi_pred = lambda j, rows: u[j] - centers[rows] >= radii[rows]  # noqa: E731
+    else:
+        lo_pred = lambda j, rows: centers[rows] - u[j] <= radii[rows]  # noqa: E731
+        hi_pred = lambda j, rows: u[j] - centers[rows] > radii[rows]  # noqa: E731
+    lo = np.searchsorted(u, centers - radii, side="left")
+    lo = _settle(lo, lo_pred, n_u)
+    hi = np.searchsorted(u, centers + radii, side="right")
+    hi = _settle(hi, hi_pred, n_u)
+    return col.cum[hi] - col.cum[lo]
+
+
+def kth_distance_1d(sorted_values: np.ndarray, k: int) -> np.ndarray:
+    """Distance from each sorted value to its ``k``-th nearest other value (``k < n``).
+
+    The ``k`` nearest neighbours of ``v_i`` are ``k`` of the values ``v_{i-k} .. v_{i+k}`` that
+    form, together with ``v_i``, a window of ``k + 1`` consecutive values; the distance is the
+    smallest, over the ``k + 1`` windows containing ``i``, of the window's far edge.
+
+    Examples
+    --------
+    >>> kth_distance_1d(np.array([0.0, 1.0, 3.0, 7.0]), 1).tolist()
+    [1.0, 1.0, 2.0, 4.0]
+    """
+    v = sorted_values
+    n = v.shape[0]
+    pad = np.concatenate((np.full(k, -np.inf), v, np.full(k, np.inf)))
+    best = np.full(n, np.inf)
+    for s in range(k + 1):
+        left = v - pad[k - s : k - s + n]  # v_i - v_{i-s}
+        right = pad[2 * k - s : 2 * k - s + n] - v  # v_{i+k-s} - v_i
+        np.minimum(best, np.maximum(left, right), out=best)
+    return best
+
+
+def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1) -> np.ndarray:
+    """Max-norm distance from each point ``(x_i, y_i)`` to its ``k``-th nearest other point.
+
+    Exact (a k-d tree search, no approximation). The queries are issued in the tree's leaf
+    order (``cKDTree.indices``), which keeps the search cache-resident; the result is returned
+    in the input order. ``workers`` threads share the queries (``-1``: all cores).
+    """
+    pts = np.empty((x.shape[0], 2))
+    pts[:, 0] = x
+    pts[:, 1] = y
+    tree = cKDTree(pts, leafsize=16, balanced_tree=False, copy_data=False)
+    order = tree.indices
+    dist, _ = tree.query(pts[order], k=k + 1, p=np.inf, workers=workers)
+    out = np.empty(x.shape[0])
+    out[order] = dist[:, k]
+    return out

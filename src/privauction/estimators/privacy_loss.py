@@ -1,0 +1,271 @@
+"""``estimate_privacy_loss``: Definition 2 of the auction paper from simulated outcomes, with an
+honest confidence interval, and detection of an infinite privacy loss."""
+
+from __future__ import annotations
+
+import math
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import stats
+
+from .._validation import PrivauctionWarning, check_int, check_probability, check_rng
+from ._api import METHODS, check_method
+from ._input import check_n_neighbors
+from ._interval import default_subsample_size, subsample_interval
+
+__all__ = ["PrivacyLossEstimate", "InfinitePrivacyLossWarning", "estimate_privacy_loss"]
+
+_ALL_METHODS = (*METHODS, "observer")
+
+
+class InfinitePrivacyLossWarning(PrivauctionWarning):
+    """The price reveals the winner's value on an event of positive probability.
+
+    Then ``MI(W; P) = ∞`` and any finite-sample estimate grows without bound with ``N`` (like
+    ``½ log N`` for KSG), so :func:`estimate_privacy_loss` returns ``inf`` instead of a number.
+    """
+
+
+@dataclass(frozen=True)
+class PrivacyLossEstimate:
+    """Estimated privacy loss ``P(sale) · MI(W; P | sale)`` (Definition 2), in nats.
+
+    Attributes
+    ----------
+    estimate : float
+        Point estimate; ``inf`` when ``infinite``.
+    ci_low, ci_high : float
+        Confidence interval at level ``ci`` (``inf, inf`` when ``infinite``).
+    n : int
+        Auctions used (sold and unsold).
+    method : str
+        ``"mixed"``, ``"ksg"``, ``"binned"`` or ``"observer"``.
+    sold_share : float
+        Share of auctions with a winner, the estimate of ``P(E)``.
+    n_sold : int
+        Auctions with a winner (the rows of the MI estimate).
+    ci : float
+        Confidence level of the interval.
+    std_error : float
+        Standard error behind the interval (NaN when ``infinite``).
+    interval : str
+        How the interval was made: ``"subsample"`` (m-out-of-n subsampling) or ``"clt"``.
+    tie_share : float
+        Share of sold auctions whose price equals the winner's value exactly.
+    infinite : bool
+        True when the price was found to reveal the value (exact ties ``P = W`` or ``P`` a
+        strictly monotone function of ``W``); see :class:`InfinitePrivacyLossWarning`.
+    """
+
+    estimate: float
+    ci_low: float
+    ci_high: float
+    n: int
+    method: str
+    sold_share: float
+    n_sold: int
+    ci: float
+    std_error: float
+    interval: str
+    tie_share: float = 0.0
+    infinite: bool = False
+
+
+def _reveals_value(w: np.ndarray, p: np.ndarray) -> tuple[bool, float, str]:
+    """Whether the price reveals the value on a positive-probability event, the tie share and
+    the reason.
+
+    Two exact checks: (1) ``P == W`` on at least two sold auctions (a continuous ``W`` meets a
+    price drawn independently of it with probability 0); (2) on the non-atomic prices (values
+    not repeated), ``P`` is a strictly monotone function of ``W`` over at least 20 auctions
+    (first-price and k-price auctions, whose equilibrium bid is increasing in the value).
+    """
+    ties = int(np.count_nonzero(p == w))
+    tie_share = ties / max(w.shape[0], 1)
+    if ties >= 2:
+        return True, tie_share, (
+            f"the price equals the winner's value exactly in {ties} of {w.shape[0]} sold "
+            f"auctions ({tie_share:.3g})"
+        )
+    ps = np.sort(p)
+    single = np.ones(p.shape[0], dtype=bool)
+    if p.shape[0] > 1:
+        rep = ps[1:] == ps[:-1]
+        repeated_vals = np.unique(ps[1:][rep])
+        single = ~np.isin(p, repeated_vals)
+    if np.count_nonzero(single) >= 20:
+        ww, pp = w[single], p[single]
+        o = np.argsort(ww, kind="stable")
+        dw = np.diff(ww[o])
+        dp = np.diff(pp[o])
+        moving = dw > 0
+        if moving.all() and (np.all(dp > 0) or np.all(dp < 0)):
+            return True, tie_share, (
+                f"the price is a strictly monotone function of the winner's value on "
+                f"{int(single.sum())} of {w.shape[0]} sold auctions"
+            )
+    return False, tie_share, ""
+
+
+def _definition2(method, sold, w, p, k, workers):
+    """``share sold × MI(W; P | sold)`` on the given rows (all auctions, sold or not)."""
+    n_sold = int(np.count_nonzero(sold))
+    if n_sold <= k:
+        raise ValueError(
+            f"only {n_sold} sold auctions: an MI estimate needs at least n_neighbors + 1 = "
+            f"{k + 1}; simulate more auctions"
+        )
+    mi = METHODS[method](w[sold], p[sold], n_neighbors=k, standardize=True, workers=workers)
+    return n_sold / sold.shape[0] * mi
+
+
+def estimate_privacy_loss(
+    outcomes,
+    *,
+    method: str = "mixed",
+    ci: float = 0.95,
+    n_resamples: int = 40,
+    subsample_size: int | None = None,
+    n_neighbors: int = 3,
+    detect_infinite: bool = True,
+    rng=None,
+    workers: int = 1,
+) -> PrivacyLossEstimate:
+    """Estimate the privacy loss of Definition 2 of the auction paper from simulated outcomes.
+
+    ``L = P(E) · MI(W; P | E)``, with ``E`` the event that the item is sold, ``W`` the winner's
+    value and ``P`` the price; ``P(E)`` is estimated by the share of sold auctions and the MI
+    on the sold rows with :func:`mutual_information`.
+
+    Parameters
+    ----------
+    outcomes : privauction.Outcomes
+        From :func:`privauction.simulate` (needs ``winner_value``, ``price``, ``sold``).
+    method : {"mixed", "ksg", "observer"}
+        MI estimator. ``"mixed"`` (default) handles atoms in the price (reserve price,
+        lotteries). ``"observer"`` averages the Bayesian observer's KL divergence of the
+        posterior of ``W`` from its prior over the observed prices (the second representation
+        below Eq. (MI)); it needs a mechanism that ``Observer.supports``.
+    ci : float
+        Confidence level in (0, 1).
+    n_resamples : int
+        Subsamples for the interval of a kNN estimate (at least 10).
+    subsample_size : int, optional
+        Auctions per subsample; default ``n // 10`` (at least ``20 (k + 1)``, at most ``n // 2``).
+    n_neighbors : int
+        ``k`` of the kNN estimators.
+    detect_infinite : bool
+        Check first whether the price reveals the value (exact ties ``P = W``, or ``P`` a
+        strictly monotone function of ``W``); if so return ``inf`` with an
+        :class:`InfinitePrivacyLossWarning`. With False a finite estimate is returned anyway
+        (it grows without bound with ``n`` in that case).
+    rng : None, int, SeedSequence or Generator
+        Draws the subsamples.
+    workers : int
+        Threads for the neighbour search.
+
+    Returns
+    -------
+    PrivacyLossEstimate
+
+    Notes
+    -----
+    The interval of a kNN estimate comes from subsampling without replacement (m out of n,
+    rescaled by ``sqrt(m/n)``; see ``privauction.estimators._interval``), because the bootstrap
+    duplicates points and biases a kNN estimate. Each subsample is drawn from *all* auctions, so
+    the interval includes the uncertainty of the sold share. For ``"observer"`` the per-auction
+    terms ``1{sold} · KL`` are i.i.d. and the interval is the plain CLT interval of their mean.
+
+    Examples
+    --------
+    >>> import privauction as pa
+    >>> from scipy import stats
+    >>> out = pa.simulate(pa.mechanisms.SecondPrice(), stats.uniform(0, 1), n_bidders=2,
+    ...                   n_auctions=20_000, rng=1)
+    >>> est = estimate_privacy_loss(out, rng=0)      # truth 1 - log 2 = 0.3069
+    >>> est.ci_low < 0.3069 < est.ci_high
+    True
+    """
+    for attr in ("winner_value", "price", "sold"):
+        if not hasattr(outcomes, attr):
+            raise TypeError(
+                "`outcomes` must be a privauction.Outcomes from privauction.simulate; got "
+                f"{type(outcomes).__name__} without `{attr}`"
+            )
+    method = check_method(method, _ALL_METHODS)
+    level = check_probability(ci, "ci")
+    n_resamples = check_int(n_resamples, "n_resamples", minimum=10)
+    k = check_n_neighbors(n_neighbors)
+    gen = check_rng(rng)
+    sold = np.asarray(outcomes.sold, dtype=bool)
+    n = int(sold.shape[0])
+    n_sold = int(np.count_nonzero(sold))
+    w = np.asarray(outcomes.winner_value, dtype=float)
+    p = np.asarray(outcomes.price, dtype=float)
+    sold_share = n_sold / n if n else 0.0
+    if n_sold == 0:
+        raise ValueError("no auction was sold, so the privacy loss is 0 by Definition 2 and "
+                         "there is nothing to estimate; check the reserve price")
+
+    tie_share = 0.0
+    if detect_infinite:
+        reveals, tie_share, reason = _reveals_value(w[sold], p[sold])
+        if reveals:
+            warnings.warn(
+                f"{reason}: the price reveals the winner's value on an event of positive "
+                "probability, so the privacy loss is infinite and any finite estimate would grow "
+                "without bound with the number of auctions; returning inf (pass "
+                "detect_infinite=False to get the finite-sample estimate anyway)",
+                InfinitePrivacyLossWarning,
+                stacklevel=2,
+            )
+            return PrivacyLossEstimate(
+                math.inf, math.inf, math.inf, n, method, sold_share, n_sold, level, math.nan,
+                "none", tie_share, True,
+            )
+
+    if method == "observer":
+        return _observer_estimate(outcomes, sold, p, n, n_sold, sold_share, level, tie_share)
+
+    estimate = _definition2(method, sold, w, p, k, workers)
+    m = default_subsample_size(n, 20 * (k + 1)) if subsample_size is None else check_int(
+        subsample_size, "subsample_size", minimum=k + 1, maximum=max(n // 2, k + 1)
+    )
+    if n // m < 2:
+        raise ValueError(
+            f"`subsample_size` must be at most n // 2 = {n // 2} for a subsampling interval; "
+            f"got {m} (simulate more auctions)"
+        )
+    band = subsample_interval(
+        lambda rows: _definition2(method, sold[rows], w[rows], p[rows], k, workers),
+        n, estimate, level=level, n_resamples=n_resamples, subsample_size=m, rng=gen,
+    )
+    return PrivacyLossEstimate(
+        estimate, band.low, band.high, n, method, sold_share, n_sold, level, band.std_error,
+        "subsample", tie_share, False,
+    )
+
+
+def _observer_estimate(outcomes, sold, p, n, n_sold, sold_share, level, tie_share):
+    from ..simulator.observer import Observer  # lazily: the observer sits above estimators
+
+    mech = outcomes.mechanism
+    if not Observer.supports(mech):
+        raise ValueError(
+            f"method='observer' needs a mechanism whose posterior the observer can compute; "
+            f"{type(mech).__name__} is not supported (use method='mixed')"
+        )
+    kl = np.asarray(
+        Observer(mech, outcomes.prior, outcomes.n_bidders).kl(p[sold]), dtype=float
+    )
+    terms = np.zeros(n)
+    terms[sold] = kl
+    estimate = float(terms.mean())
+    se = float(terms.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
+    z = float(stats.norm.ppf(0.5 + level / 2.0))
+    return PrivacyLossEstimate(
+        estimate, estimate - z * se, estimate + z * se, n, "observer", sold_share, n_sold,
+        level, se, "clt", tie_share, False,
+    )
