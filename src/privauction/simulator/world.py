@@ -99,10 +99,13 @@ class MarketRunError(RuntimeError):
         That auction's time on the market clock.
     """
 
-    def __init__(self, message: str, auction: int | None, time: float | None):
-        super().__init__(message)
+    def __init__(self, message: str, auction: int | None = None, time: float | None = None):
+        super().__init__(message, auction, time)  # all in args: simpy re-creates it from them
         self.auction = auction
         self.time = time
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 # --------------------------------------------------------------------------------------------
@@ -254,10 +257,11 @@ class Market:
         if isinstance(self.n_population, numbers.Integral) and not isinstance(
             self.n_population, bool
         ) and 0 <= self.n_population < low_pop:
-            what = "an empty population" if self.n_population == 0 else "too small a population"
+            what = "an empty population" if self.n_population == 0 else (
+                f"one auction needs {low_pop} bidders"
+            )
             raise ValueError(
-                f"`n_population` must be an integer >= {low_pop} (the bidders one auction needs);"
-                f" got {self.n_population} ({what})"
+                f"`n_population` must be an integer >= {low_pop}; got {self.n_population} ({what})"
             )
         set_("n_population", check_int(self.n_population, "n_population", minimum=low_pop))
         if (self.arrival_rate is None) == (self.schedule is None):
@@ -511,7 +515,13 @@ class _Run:
         env.process(self.arrival_process())
         env.process(self.auction_house())
         env.process(self.observer_process(self.subscribe()))
-        env.run()
+        try:
+            env.run()
+        except MarketRunError as exc:
+            # simpy raises a copy whose cause is the error our process raised; re-raise that
+            # one, so the plug-in's own exception stays its __cause__.
+            original = exc.__cause__ if isinstance(exc.__cause__, MarketRunError) else exc
+            raise original from original.__cause__
         market = self.market
         if self.ledger:
             events = pd.DataFrame({c: np.concatenate([r[c] for r in self.ledger])
@@ -528,7 +538,8 @@ class _Run:
             "tick": self.tick, "n_batches": self.n_batches,
         }
         return MarketResult(events=events, privacy=privacy, market=market,
-                            horizon=self.horizon, observer=self.observer, meta=meta)
+                            horizon=self.horizon, observer=self.observer,
+                            initial_values=self.values.initial_values(), meta=meta)
 
 
 def _first_failing(market: Market, n: int, values: np.ndarray, state) -> int | None:
@@ -573,6 +584,9 @@ class MarketResult:
     horizon : float
     observer : FeedObserver
         The observer's final state (``posterior_cdf``).
+    initial_values : ndarray, shape (n_population,)
+        Every bidder's value at its first participation: its value throughout under
+        ``"persistent"`` values (ground truth, not seen by the observer).
     meta : dict
         ``entropy``, ``spawn_key`` of the run's SeedSequence, ``tick``, ``n_batches``.
     """
@@ -582,6 +596,7 @@ class MarketResult:
     market: Market
     horizon: float
     observer: FeedObserver
+    initial_values: np.ndarray
     meta: dict = field(default_factory=dict)
 
     def __repr__(self) -> str:
