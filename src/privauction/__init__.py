@@ -9,12 +9,13 @@ Privacy-Constrained Mechanisms".
 
 from . import mechanisms, priors, simulator
 from ._validation import PrivauctionWarning
-from .simulator import Outcomes, simulate
+from .simulator import Observer, Outcomes, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
     "PrivauctionWarning",
+    "Observer",
     "Outcomes",
     "mechanisms",
     "priors",
