@@ -13,6 +13,16 @@ quality/quantity to a buyer with private type θ may learn at most κ nats about
 * :mod:`~privauction.screening.sequential` — the sequential mechanism of Section 6.1.
 """
 
+from .auction import IntervalAuction, auction_profit, deviation_gains, interim_tables
+from .buyers import (
+    BuyerOutcomes,
+    MenuMechanism,
+    choose,
+    estimate_mi,
+    menu_envelope,
+    plugin_entropy,
+    simulate_buyers,
+)
 from .closed_form import (
     UniformQuadraticOptimum,
     ex_post_intervals,
@@ -31,6 +41,7 @@ from .model import (
     quadratic_cost,
     screening_model,
 )
+from .sequential import MechanismRun, section61_analytical, simulate_section61
 from .solver import (
     OptimalMenu,
     lemma4_residuals,
@@ -41,7 +52,21 @@ from .solver import (
 )
 
 __all__ = [
+    "BuyerOutcomes",
     "Cost",
+    "IntervalAuction",
+    "MechanismRun",
+    "MenuMechanism",
+    "auction_profit",
+    "choose",
+    "deviation_gains",
+    "estimate_mi",
+    "interim_tables",
+    "menu_envelope",
+    "plugin_entropy",
+    "section61_analytical",
+    "simulate_buyers",
+    "simulate_section61",
     "IntervalMenu",
     "OptimalMenu",
     "ScreeningModel",

@@ -314,6 +314,17 @@ def _slsqp(problem: _Problem, z0, kappa, constraint, floor):
     return z
 
 
+def _root(fun, x0, tol: float = 1e-11):
+    """Root of ``fun`` by Powell's hybrid method, then Levenberg–Marquardt; None if neither
+    reaches ``max |fun| <= tol``."""
+    for method in ("hybr", "lm"):
+        with np.errstate(all="ignore"):
+            sol = optimize.root(fun, x0, method=method)
+        if np.all(np.isfinite(sol.x)) and np.max(np.abs(fun(sol.x))) <= tol:
+            return sol.x
+    return None
+
+
 def _polish(model: ScreeningModel, z0, kappa, constraint):
     """Solve Lemma 4's conditions (and H = κ) on the exact prior; returns (z, λ, ok)."""
     problem = _Problem(_ExactFns(model), model.cost)
@@ -330,9 +341,8 @@ def _polish(model: ScreeningModel, z0, kappa, constraint):
             _, _, e, _, _, aa, bb = problem.eval(np.ascontiguousarray(z))
             return np.concatenate([aa - lam * bb, [e - kappa]])
 
-        sol = optimize.root(fun, np.concatenate([z0, [lam0]]), method="hybr",
-                            options={"xtol": 1e-14})
-        z, lam = sol.x[:-1], float(sol.x[-1])
+        x = _root(fun, np.concatenate([z0, [lam0]]))
+        z, lam = (x[:-1], float(x[-1])) if x is not None else (z0, lam0)
     else:
         # slack privacy constraint (ex-post, or ex-ante with H < κ): λ = 0 at free cutoffs.
         free = np.ones(m, dtype=bool)
@@ -347,12 +357,16 @@ def _polish(model: ScreeningModel, z0, kappa, constraint):
             z[idx] = y
             return problem.eval(np.ascontiguousarray(z))[5][idx]
 
-        sol = optimize.root(fun, z0[idx], method="hybr", options={"xtol": 1e-14})
+        y = _root(fun, z0[idx])
         z = z0.copy()
-        z[idx] = sol.x
+        if y is not None:
+            z[idx] = y
         lam = 0.0
+        x = y
+    if x is None:
+        return z0, _lstsq_lambda(a, b), False
     masses = np.diff(np.concatenate([[0.0], z, [1.0]]))
-    ok = bool(sol.success) and np.all(masses > floor - 1e-12) and np.all(masses > 0)
+    ok = np.all(masses > floor - 1e-12) and np.all(masses > 0)
     if constraint == "ex-ante" and ok:
         ok = problem.eval(np.ascontiguousarray(z))[2] <= kappa + 1e-9
     return (z if ok else z0), lam, ok
