@@ -3,7 +3,7 @@
 Each built-in is a frozen dataclass whose repr is a readable label, e.g. ``ZeroKLottery(K=2)``.
 """
 
-from .base import Mechanism, MechanismContractError, kth_highest, top_two, values_at
+from .base import Mechanism, MechanismContractError, RankedBids, kth_highest, top_two, values_at
 from .k_price import FirstPrice, KPrice, k_price_privacy_loss
 from .lotteries import BetaPrice, WinnerBidLottery, ZeroKLottery
 from .second_price import ReservePrice, SecondPrice
@@ -14,6 +14,7 @@ __all__ = [
     "KPrice",
     "Mechanism",
     "MechanismContractError",
+    "RankedBids",
     "ReservePrice",
     "SecondPrice",
     "WinnerBidLottery",
