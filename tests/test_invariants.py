@@ -36,7 +36,7 @@ def test_ranked_bids_return_the_cached_ranking_as_fresh_copies(bids, seed):
     ranking = top_two(bids, np.random.default_rng(seed))
     wrapped = RankedBids.wrap(bids, ranking)
     again = top_two(wrapped, np.random.default_rng(seed + 1))
-    for a, b in zip(ranking, again):
+    for a, b in zip(ranking, again, strict=True):
         np.testing.assert_array_equal(a, b)
         assert a is not b
     with pytest.raises(ValueError, match="read-only"):

@@ -26,7 +26,9 @@ M = pa.mechanisms
     ],
     ids=repr,
 )
-@pytest.mark.parametrize("prior", [stats.uniform(0, 1), stats.beta(2, 2)], ids=["uniform", "beta22"])
+@pytest.mark.parametrize(
+    "prior", [stats.uniform(0, 1), stats.beta(2, 2)], ids=["uniform", "beta22"]
+)
 def test_mean_kl_converges_to_privacy_loss(mech, n, prior):
     n_auctions = 200_000
     out = pa.simulate(mech, prior, n, n_auctions, rng=7)

@@ -66,7 +66,9 @@ def test_order_statistic_laws_integrate_and_match_sampling(n):
         assert part == pytest.approx(float(cdf(prior, n, x)), abs=1e-10)
     draws = np.sort(prior.rvs(size=(200_000, n), random_state=np.random.default_rng(3)), axis=1)
     # Empirical CDF at 0.4 has standard error <= 0.5 / sqrt(2e5) = 0.0011; allow 5 se.
-    assert np.mean(draws[:, -1] <= 0.4) == pytest.approx(priors.highest_cdf(prior, n, 0.4), abs=0.0056)
+    assert np.mean(draws[:, -1] <= 0.4) == pytest.approx(
+        priors.highest_cdf(prior, n, 0.4), abs=0.0056
+    )
     assert np.mean(draws[:, -2] <= 0.4) == pytest.approx(
         priors.second_highest_cdf(prior, n, 0.4), abs=0.0056
     )

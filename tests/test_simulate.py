@@ -43,7 +43,8 @@ def test_reserve_spa_revenue_is_myersons(prior, n):
 
 def test_every_efficient_mechanism_has_the_spa_revenue():
     prior = stats.beta(2, 3)
-    for mech, n in [(M.ZeroKLottery(1.5), 2), (M.BetaPrice(), 3), (M.KPrice(3), 4), (M.FirstPrice(), 3)]:
+    cases = [(M.ZeroKLottery(1.5), 2), (M.BetaPrice(), 3), (M.KPrice(3), 4), (M.FirstPrice(), 3)]
+    for mech, n in cases:
         out = pa.simulate(mech, prior, n, N, rng=3)
         assert _within(out.price, M.SecondPrice().expected_revenue(prior, n)), mech
 

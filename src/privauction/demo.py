@@ -26,7 +26,8 @@ def demo_table(n_auctions: int = 200_000, n_bidders: int = 2, seed: int = 0) -> 
     prior = stats.uniform(0, 1)
     rows = []
     streams = np.random.SeedSequence(seed).spawn(3)
-    for mech, stream in zip((M.SecondPrice(), M.ReservePrice(), M.ZeroKLottery(K=2.0)), streams):
+    mechs = (M.SecondPrice(), M.ReservePrice(), M.ZeroKLottery(K=2.0))
+    for mech, stream in zip(mechs, streams, strict=True):
         out = simulate(mech, prior, n_bidders, n_auctions, rng=stream)
         kl = np.zeros(n_auctions)
         kl[out.sold] = Observer(mech, prior, n_bidders).kl(out.price[out.sold])

@@ -70,12 +70,12 @@ def validate_prior(prior, *, name: str = "prior", bounded: bool = False):
     Examples
     --------
     >>> from scipy import stats
-    >>> validate_prior(stats.uniform(0, 1)).mean()
+    >>> float(validate_prior(stats.uniform(0, 1)).mean())
     0.5
-    >>> validate_prior(stats.uniform)
+    >>> validate_prior(stats.uniform)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    TypeError: `prior` must be a frozen continuous scipy.stats distribution such as stats.uniform(0, 1); got the unfrozen distribution uniform_gen (call it with its parameters to freeze it)
+    TypeError: `prior` must be a frozen continuous scipy.stats distribution ... (call it ...)
     """
     if isinstance(prior, stats.rv_continuous):
         raise TypeError(
@@ -149,7 +149,7 @@ def is_mhr(prior, *, n_grid: int = 2001, rtol: float = 1e-9) -> bool:
 
 
 def warn_if_not_mhr(prior, result: str) -> bool:
-    """Warn with :class:`MHRWarning` when ``result`` (a theorem's name) needs MHR and ``prior`` lacks it.
+    """Warn with :class:`MHRWarning` when ``result`` (a theorem) needs MHR that the prior lacks.
 
     Returns whether the prior is MHR.
     """

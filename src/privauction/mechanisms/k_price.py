@@ -52,7 +52,7 @@ def k_price_privacy_loss(n_bidders: int, k: int) -> float:
     """
     if k < 2:
         return math.inf
-    return (
+    return float(
         math.log(k - 1) - (k - 2) / (k - 1) - special.digamma(k) + special.digamma(n_bidders + 1)
         - math.log(n_bidders) + (n_bidders - 1) / n_bidders
     )
@@ -223,7 +223,7 @@ class KPrice(Mechanism):
         return k_price_privacy_loss(n_bidders, self.k)
 
     def expected_revenue(self, prior, n_bidders: int) -> float:
-        """``E[second-highest value]`` by revenue equivalence (efficient BNE, zero for the lowest type)."""
+        """``E[second-highest value]``, by revenue equivalence (efficient BNE)."""
         self.check_compatible(prior, n_bidders)
         return expected_second_highest(prior, n_bidders)
 

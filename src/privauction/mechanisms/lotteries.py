@@ -68,7 +68,9 @@ class ZeroKLottery(Mechanism):
         validate_prior(prior, bounded=True)
         low, high = support(prior)
         if low < 0:
-            raise ValueError(f"the prior's support must be >= 0 for ZeroKLottery; got [{low}, {high}]")
+            raise ValueError(
+                f"the prior's support must be >= 0 for ZeroKLottery; got [{low}, {high}]"
+            )
         if self.K < high:
             raise ValueError(
                 f"`K` must be >= the top of the prior's support ({high}); got {self.K}"
@@ -114,7 +116,7 @@ class ZeroKLottery(Mechanism):
 
 @dataclass(frozen=True)
 class WinnerBidLottery(Mechanism):
-    """Ex-post IR lottery of Section 4.2: pay your own bid ``b1`` with probability ``b2 / b1``, else 0.
+    """Ex-post IR lottery of Section 4.2: pay your bid ``b1`` with probability ``b2 / b1``, else 0.
 
     Efficient, DSIC, ex-post IR. The price equals the winner's value with positive probability,
     so the observer learns the value exactly then: the privacy loss is infinite.

@@ -84,7 +84,7 @@ class Observer:
         """``P(W <= w | price)`` for the winner's value, vectorised (broadcasts w and price)."""
         w = np.asarray(w, dtype=float)
         price = np.asarray(price, dtype=float)
-        mech, prior, n = self.mechanism, self.prior, self.n_bidders
+        mech, prior = self.mechanism, self.prior
         if isinstance(mech, (SecondPrice, ReservePrice)):
             a = prior.cdf(price)
             return np.clip((prior.cdf(w) - a) / (1 - a), 0.0, 1.0)
@@ -152,7 +152,8 @@ class Observer:
         wm = weights / 2 * (k - 1) * m ** (k - 2)
         mean_log_u = np.sum(wm[None, :] * np.log(a[..., None] + (1 - a[..., None]) * m), axis=-1)
         with np.errstate(divide="ignore"):
-            log_post = math.log(k - 1) + (k - 2) * (np.log1p(-a) - 1.0 / (k - 1)) - (k - 1) * np.log1p(-a)
+            log_1ma = np.log1p(-a)
+            log_post = math.log(k - 1) + (k - 2) * (log_1ma - 1.0 / (k - 1)) - (k - 1) * log_1ma
         return log_post - math.log(n) - (n - 1) * mean_log_u
 
     def _lottery_kl(self, price):
