@@ -133,6 +133,10 @@ class KPrice(Mechanism):
         return self.k == 2
 
     @property
+    def strategy(self) -> str:
+        return "truthful" if self.k == 2 else "equilibrium"
+
+    @property
     def ex_post_ir(self) -> bool:  # type: ignore[override]
         return self.k == 2
 
