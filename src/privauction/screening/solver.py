@@ -308,7 +308,7 @@ def _slsqp(problem: _Problem, z0, kappa, constraint, floor):
         method="SLSQP",
         bounds=[(0.0, 1.0)] * m,
         constraints=cons,
-        options={"maxiter": 300, "ftol": 1e-14},
+        options={"maxiter": 300, "ftol": 1e-12},
     )
     z = np.clip(res.x, 0.0, 1.0)
     return z
@@ -317,9 +317,9 @@ def _slsqp(problem: _Problem, z0, kappa, constraint, floor):
 def _root(fun, x0, tol: float = 1e-11):
     """Root of ``fun`` by Powell's hybrid method, then Levenberg–Marquardt; None if neither
     reaches ``max |fun| <= tol``."""
-    for method in ("hybr", "lm"):
+    for method, opts in (("hybr", {}), ("lm", {"maxiter": 100 * (len(x0) + 1)})):
         with np.errstate(all="ignore"):
-            sol = optimize.root(fun, x0, method=method)
+            sol = optimize.root(fun, x0, method=method, options=opts)
         if np.all(np.isfinite(sol.x)) and np.max(np.abs(fun(sol.x))) <= tol:
             return sol.x
     return None
@@ -405,6 +405,12 @@ def _solve_n(model, table_problem, n, kappa, constraint, n_random, rng):
         if any(np.max(np.abs(z - s)) < 1e-6 for s in seen):
             continue
         seen.append(z)
+        if np.diff(np.concatenate([[0.0], z, [1.0]])).min() < 1e-6:
+            # collapsed onto fewer intervals (n above the optimal count): nothing to polish
+            pe = exact.eval(np.ascontiguousarray(z))[0]
+            if best is None or pe > best[0]:
+                best = (pe, z, math.nan, False)
+            continue
         zp, lam, ok = _polish(model, z, kappa, constraint)
         pe = exact.eval(np.ascontiguousarray(zp))[0]
         if best is None or pe > best[0]:
@@ -422,6 +428,7 @@ def optimal_menu(
     cost=None,
     n_random: int = 4,
     max_intervals: int = 64,
+    n_intervals: int | None = None,
     rng=0,
 ) -> OptimalMenu:
     """The κ-optimal interval mechanism (menu) for any prior and cost.
@@ -446,6 +453,9 @@ def optimal_menu(
         Random restarts per number of intervals, on top of the structured starts.
     max_intervals : int
         Refuse κ that needs more intervals than this (``⌈e^κ⌉ > max_intervals``).
+    n_intervals : int, optional
+        Fix the number of intervals: the ``(n, κ)``-optimal mechanism of Section 4.3 (best
+        partition into exactly ``n`` intervals; ValueError if none is feasible).
     rng : None, int, SeedSequence or Generator
         Seeds the random restarts only (default 0, so the result is reproducible).
 
@@ -486,7 +496,19 @@ def optimal_menu(
     table = _Problem(_TableFns(model), model.cost)
 
     results = {}
-    if constraint == "ex-post":
+    if n_intervals is not None:
+        n_fix = check_int(n_intervals, "n_intervals", minimum=1)
+        feasible = (n_fix <= math.exp(kappa) * (1 + 1e-12) if constraint == "ex-post"
+                    else (n_fix == 1 or kappa > 0))
+        if not feasible:
+            raise ValueError(
+                f"`n_intervals` = {n_fix} is infeasible under the {constraint} constraint with "
+                f"kappa = {kappa:g}"
+            )
+        results[n_fix] = _solve_n(model, table, n_fix, kappa, constraint, n_random, gen)
+        if results[n_fix] is None:
+            raise ValueError(f"no feasible partition into `n_intervals` = {n_fix} found")
+    elif constraint == "ex-post":
         n_hi = max(1, int(math.floor(math.exp(kappa) * (1 + 1e-12))))
         n_hi = min(n_hi, max_intervals)
         for n in range(1, n_hi + 1):
