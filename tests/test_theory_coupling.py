@@ -1,4 +1,4 @@
-"""Minimum-MI ordered couplings of discrete marginals (Example 2 and Lemma 1 of the auction paper)."""
+"""Minimum-MI ordered couplings of discrete marginals (Example 2, Lemma 1 of the auction paper)."""
 
 import warnings
 

@@ -29,6 +29,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+
 from .._validation import PrivauctionWarning, check_int, check_real
 
 __all__ = ["CouplingResult", "CouplingConvergenceWarning", "min_mi_coupling"]
@@ -77,7 +78,8 @@ class CouplingResult:
     def __repr__(self) -> str:
         return (
             f"CouplingResult(mi={self.mi:.12g}, n_iter={self.n_iter}, "
-            f"converged={self.converged}, marginal_error={max(self.marginal_error_x, self.marginal_error_y):.3g})"
+            f"converged={self.converged}, "
+            f"marginal_error={max(self.marginal_error_x, self.marginal_error_y):.3g})"
         )
 
 
@@ -265,7 +267,8 @@ def _sinkhorn(K, a, b, tol, max_iter):
     err_a = err_b = np.inf
     n_iter = 0
     with np.errstate(divide="ignore", invalid="ignore"):
-        for n_iter in range(1, max_iter + 1):
+        while n_iter < max_iter:
+            n_iter += 1
             Kv = K @ v
             u = np.where(Kv > 0, a / Kv, 0.0)
             KTu = K.T @ u
