@@ -11,6 +11,12 @@ table, one row per checked quantity, with at least the columns of :data:`RESULT_
 ``verdict``   bool, computed from the numbers (never hard-coded);
 ``rule``      in words, what the verdict checked.
 
+Optional columns (see :data:`OPTIONAL_COLUMNS`) carry the cell's parameters for plots and
+tables: ``method`` (the estimator, e.g. ``"observer"``, ``"ksg"``, ``"quadrature"``),
+``mechanism``, ``prior``, ``n_bidders``, ``n_auctions``, ``param`` / ``value`` (a swept
+parameter's name and value, e.g. ``"K"`` and ``8.0``), ``n_replications``. Any other column is
+kept as is.
+
 Register one with the decorator::
 
     from privauction.scenarios import register
@@ -18,16 +24,39 @@ Register one with the decorator::
     @register("my-claim", claim="Prop. 9", paper="auction", quick={"n_auctions": 20_000})
     def my_claim(n_auctions, rng, **params):
         ...
+
+Plot hook
+---------
+A scenario may supply figures for the HTML report: a function ``plot(results) -> figure or
+list of figures`` (matplotlib), where ``results`` is the scenario's own rows of the results table
+(what its function returned, plus the ``seed``/``elapsed_s`` columns the runner adds). Pass it
+as ``register(..., plot=func)`` or attach it afterwards::
+
+    @registry.plot("my-claim")
+    def _plot_my_claim(results):
+        fig, ax = matplotlib.pyplot.subplots()
+        ...
+        return fig
+
+The report embeds each figure as a base64 PNG under the scenario's heading and closes it. A hook
+that raises is reported in the HTML (with the error line) instead of failing the run.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 
-__all__ = ["RESULT_COLUMNS", "Scenario", "ScenarioRegistry", "registry", "register"]
+__all__ = [
+    "OPTIONAL_COLUMNS",
+    "RESULT_COLUMNS",
+    "Scenario",
+    "ScenarioRegistry",
+    "registry",
+    "register",
+]
 
 RESULT_COLUMNS = [
     "scenario",
@@ -39,6 +68,17 @@ RESULT_COLUMNS = [
     "ci_high",
     "verdict",
     "rule",
+]
+
+OPTIONAL_COLUMNS = [
+    "method",
+    "mechanism",
+    "prior",
+    "n_bidders",
+    "n_auctions",
+    "param",
+    "value",
+    "n_replications",
 ]
 
 
@@ -58,6 +98,9 @@ class Scenario:
         ``"auction"`` or ``"screening"``.
     quick, full : dict
         Keyword arguments for ``validate --quick`` and for the default run.
+    plot : callable or None
+        ``plot(results) -> Figure | list[Figure]``, figures for the HTML report (see the module
+        docstring).
     """
 
     name: str
@@ -67,9 +110,14 @@ class Scenario:
     description: str = ""
     quick: dict = field(default_factory=dict, repr=False)
     full: dict = field(default_factory=dict, repr=False)
+    plot: Callable[[pd.DataFrame], object] | None = field(default=None, repr=False)
 
     def __call__(self, *args, **kwargs) -> pd.DataFrame:
         return self.func(*args, **kwargs)
+
+    def kwargs(self, *, quick: bool = False) -> dict:
+        """The keyword arguments of the quick or the default (full) run, as a new dict."""
+        return dict(self.quick if quick else self.full)
 
 
 class ScenarioRegistry:
@@ -86,19 +134,38 @@ class ScenarioRegistry:
         paper: str = "auction",
         quick: dict | None = None,
         full: dict | None = None,
+        plot: Callable[[pd.DataFrame], object] | None = None,
+        description: str | None = None,
     ):
-        """Decorator that registers a scenario function under ``name``."""
+        """Decorator that registers a scenario function under ``name``.
+
+        ``description`` defaults to the first line of the function's docstring; ``plot`` is an
+        optional figure hook for the report (see the module docstring).
+        """
         if not isinstance(name, str) or not name:
             raise TypeError(f"`name` must be a non-empty string; got {name!r}")
 
         def decorator(func):
-            if name in self._scenarios and self._scenarios[name].func is not func:
+            if name in self._scenarios and not _same_function(self._scenarios[name].func, func):
                 raise ValueError(f"`name` {name!r} is already registered")
             doc = (func.__doc__ or "").strip().splitlines()
             self._scenarios[name] = Scenario(
                 name=name, func=func, claim=claim, paper=paper,
-                description=doc[0] if doc else "", quick=dict(quick or {}), full=dict(full or {}),
+                description=description if description is not None else (doc[0] if doc else ""),
+                quick=dict(quick or {}), full=dict(full or {}), plot=plot,
             )
+            return func
+
+        return decorator
+
+    def plot(self, name: str):
+        """Decorator that attaches a report figure hook to the registered scenario ``name``."""
+        scenario = self.get(name)
+
+        def decorator(func):
+            if not callable(func):
+                raise TypeError(f"a plot hook must be callable; got {type(func).__name__}")
+            self._scenarios[name] = replace(scenario, plot=func)
             return func
 
         return decorator
@@ -121,6 +188,12 @@ class ScenarioRegistry:
 
     def names(self) -> list[str]:
         return list(self._scenarios)
+
+
+def _same_function(a, b) -> bool:
+    """Whether ``b`` is ``a`` or the same function of a re-imported module (a reloaded plug-in)."""
+    key = lambda f: (getattr(f, "__module__", None), getattr(f, "__qualname__", None))  # noqa: E731
+    return a is b or key(a) == key(b)
 
 
 registry = ScenarioRegistry()

@@ -1,0 +1,281 @@
+"""The ``privauction`` command: list, run and validate the papers' claims.
+
+::
+
+    privauction list                         # the registered claims
+    privauction run prop3-spa-n --seed 1     # one claim, its table and report
+    privauction validate                     # every claim at its default sizes (<= 15 min)
+    privauction validate --quick             # every claim, small sizes (about a minute)
+    privauction run --module examples/user_scenario.py user-rounded-spa
+
+Each command writes ``results.csv`` (and ``results.parquet`` when pyarrow is installed),
+``report.html`` and, for crash safety, ``parts/<scenario>.csv`` under ``--out``. Exit status:
+0 when every check passes, 1 when a claim fails (or a scenario raises), 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import sys
+import time
+from pathlib import Path
+
+__all__ = ["main", "build_parser"]
+
+_EPILOG = """\
+exit status: 0 every check passed, 1 a claim failed, 2 bad usage.
+Results go to --out (default ./privauction-results): results.csv, results.parquet (with
+pyarrow), report.html (self-contained; open it in a browser) and parts/ (one CSV per finished
+claim; --resume re-uses them).
+"""
+
+
+class _Usage(Exception):
+    """Bad command-line usage: printed as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one clean line and status 2, as argparse does, plus a hint
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be an integer; got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1; got {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer; got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be a non-negative integer; got {value}")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for documentation and tests)."""
+    parser = _Parser(
+        prog="privauction",
+        description="Bayesian privacy in auctions: check the claims of 'Privacy Preserving "
+                    "Auctions' (and registered screening/market claims) by Monte Carlo, against "
+                    "their analytical values, and write a table and an HTML report.",
+        epilog=_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    from . import __version__
+
+    parser.add_argument("--version", action="version", version=f"privauction {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    plugin_help = ("a Python file that registers extra scenarios with "
+                   "privauction.scenarios.register (repeatable); see examples/user_scenario.py")
+
+    p = sub.add_parser("list", help="list the registered claims",
+                       description="List every registered claim: name, paper label, what it "
+                                   "checks, and its quick/default sizes.")
+    p.add_argument("--module", "--plugin", dest="plugins", action="append", default=[],
+                   metavar="FILE", help=plugin_help)
+
+    common = _Parser(add_help=False)
+    common.add_argument("--seed", type=_seed, default=0, metavar="S",
+                        help="root seed; each claim gets its own SeedSequence stream (default 0)")
+    common.add_argument("--out", type=Path, default=Path("privauction-results"), metavar="DIR",
+                        help="output directory (default ./privauction-results)")
+    common.add_argument("--module", "--plugin", dest="plugins", action="append", default=[],
+                        metavar="FILE", help=plugin_help)
+    common.add_argument("--no-report", action="store_true", help="skip report.html")
+    common.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                        help="progress bar on stderr (default: when stderr is a terminal)")
+
+    p = sub.add_parser(
+        "run", parents=[common], help="run one claim",
+        description="Run one registered claim at its default sizes (or --quick ones) and print "
+                    "its checks.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("name", metavar="NAME", help="a claim name from `privauction list`")
+    p.add_argument("--n-auctions", type=_positive_int, default=None, metavar="N",
+                   help="auctions per cell (default: the claim's registered size)")
+    p.add_argument("--quick", action="store_true", help="use the claim's quick sizes")
+
+    p = sub.add_parser(
+        "validate", parents=[common], help="run every claim and report",
+        description="Run every registered claim (or --only some), write the results table and "
+                    "the HTML report, and exit 1 if any check fails. The default sizes take at "
+                    "most about 15 minutes on 2 cores; --quick about a minute.",
+        epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--quick", action="store_true", help="small sizes: about a minute on 2 cores")
+    p.add_argument("--only", nargs="+", default=None, metavar="NAME",
+                   help="run only these claims")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="J",
+                   help="parallel worker processes (default: min(2, CPU count))")
+    p.add_argument("--resume", action="store_true",
+                   help="re-use finished claims in DIR/parts with the same seed and sizes")
+    return parser
+
+
+def _load_plugins(paths) -> None:
+    from .scenarios import load_plugin
+
+    for path in paths:
+        try:
+            load_plugin(path)
+        except (FileNotFoundError, ValueError) as exc:
+            raise _Usage(str(exc)) from None
+        except Exception as exc:
+            raise _Usage(f"could not import plug-in {path}: {type(exc).__name__}: {exc}") from None
+
+
+def _cmd_list(args) -> int:
+    from .scenarios import registry
+
+    _load_plugins(args.plugins)
+    width = max((len(s.name) for s in registry), default=10)
+    cwidth = max((len(s.claim) for s in registry), default=10)
+    for s in registry:
+        n_quick = s.quick.get("n_auctions", "-")
+        n_full = s.full.get("n_auctions", "-")
+        print(f"{s.name:<{width}}  {s.claim:<{cwidth}}  {s.description}  "
+              f"[n_auctions quick {n_quick}, default {n_full}]")
+    return 0
+
+
+def _fmt(x) -> str:
+    import math
+
+    try:
+        x = float(x)
+    except (TypeError, ValueError):
+        return str(x)
+    if math.isnan(x):
+        return "-"
+    if math.isinf(x):
+        return "inf"
+    return f"{x:.4g}"
+
+
+def _print_checks(results, *, only_failed: bool = False) -> None:
+    rows = results[~results["verdict"]] if only_failed else results
+    for _, r in rows.iterrows():
+        mark = "pass" if r["verdict"] else "FAIL"
+        print(f"  [{mark}] {r['claim']}: {r['case']}"
+              f"  analytical {_fmt(r['analytical'])}, estimate {_fmt(r['estimate'])} "
+              f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]  ({r['rule']})")
+
+
+def _write_outputs(results, errors, out: Path, meta: dict, report: bool) -> None:
+    out.mkdir(parents=True, exist_ok=True)
+    results.to_csv(out / "results.csv", index=False)
+    try:
+        import pyarrow  # noqa: F401
+
+        frame = results.copy()
+        for col in frame.columns:
+            if frame[col].dtype == object:
+                frame[col] = frame[col].map(lambda v: v if v is None or isinstance(v, str)
+                                            else str(v))
+        frame.to_parquet(out / "results.parquet", index=False)
+    except ImportError:
+        pass
+    if report:
+        from .report import write_report
+
+        write_report(results, out / "report.html", errors=errors, meta=meta)
+
+
+def _run(args, names, quick: bool, n_auctions, n_jobs: int, resume: bool) -> int:
+    from .scenarios import registry, run_many, summarise
+
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        known = ", ".join(registry.names())
+        raise _Usage(f"no claim named {', '.join(map(repr, unknown))}; registered: {known}")
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    start = time.perf_counter()
+    results, errors = run_many(
+        names, seed=args.seed, quick=quick, n_auctions=n_auctions, n_jobs=n_jobs,
+        parts_dir=args.out / "parts", resume=resume, plugins=args.plugins, progress=progress,
+    )
+    elapsed = time.perf_counter() - start
+    meta = {
+        "command": "privauction " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+        if Path(sys.argv[0]).name == "privauction" else f"{args.command} {' '.join(names)}",
+        "mode": "quick" if quick else "default sizes",
+        "seed": args.seed,
+        "runtime": f"{elapsed:.1f} s",
+        "workers": n_jobs,
+        "python": platform.python_version(),
+    }
+    from . import __version__
+
+    meta["privauction"] = __version__
+    _write_outputs(results, errors, args.out, meta, report=not args.no_report)
+    summary = summarise(results, errors)
+    for _, s in summary.iterrows():
+        mark = "PASS" if s["verdict"] else "FAIL"
+        line = (f"{mark}  {s['claim']:<32} {s['scenario']:<26} "
+                f"{s['passed']:>3}/{s['checks']:<3} checks")
+        if s.get("seconds") == s.get("seconds"):
+            line += f"  {s['seconds']:.1f} s"
+        print(line)
+        if isinstance(s.get("error"), str):
+            print(f"      error: {s['error']}")
+    if len(names) == 1 and len(results):
+        _print_checks(results)
+    elif len(results) and not results["verdict"].all():
+        print("failed checks:")
+        _print_checks(results, only_failed=True)
+    n_ok = int(summary["verdict"].sum())
+    n_checks_ok = int(results["verdict"].sum()) if len(results) else 0
+    print(f"{n_ok} of {len(summary)} claims pass ({n_checks_ok} of {len(results)} checks) in "
+          f"{elapsed:.1f} s; results in {args.out}/"
+          + ("" if args.no_report else f", report {args.out / 'report.html'}"))
+    return 0 if (n_ok == len(summary) and not errors) else 1
+
+
+def _cmd_run(args) -> int:
+    _load_plugins(args.plugins)
+    return _run(args, [args.name], args.quick, args.n_auctions, 1, False)
+
+
+def _cmd_validate(args) -> int:
+    from .scenarios import registry
+
+    _load_plugins(args.plugins)
+    names = args.only if args.only else registry.names()
+    n_jobs = args.jobs or max(1, min(2, os.cpu_count() or 1))
+    return _run(args, names, args.quick, None, n_jobs, args.resume)
+
+
+def main(argv=None) -> int:
+    """Entry point of the ``privauction`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    handler = {"list": _cmd_list, "run": _cmd_run, "validate": _cmd_validate}[args.command]
+    try:
+        return handler(args)
+    except _Usage as exc:
+        print(f"privauction: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("privauction: interrupted; finished claims are in --out/parts (use --resume)",
+              file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
