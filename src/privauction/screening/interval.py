@@ -57,7 +57,8 @@ class IntervalMenu:
     profit : float
         Expected profit, Eq. (2).
     buyer_surplus, welfare : float
-        Expected buyer utility ``E[q θ - p]`` and ``profit + buyer_surplus`` (Section 4.4).
+        Expected buyer utility ``E[q θ - p]`` by Eq. (16), and ``profit + buyer_surplus``
+        (Section 4.4).
     privacy_loss : float
         Ex-ante privacy loss, Eq. (5), nats.
     ex_post_privacy_loss : float
@@ -102,11 +103,12 @@ class IntervalMenu:
         )
 
 
-def _conditional_mean_theta(model: ScreeningModel, u: np.ndarray) -> np.ndarray:
-    """``E[θ | interval] · mass = ∫ F^{-1}(s) ds`` over each quantile interval (Gauss–Legendre)."""
-    a, b = u[:-1, None], u[1:, None]
-    s = 0.5 * (b - a) * _GL_NODES[None, :] + 0.5 * (a + b)
-    vals = model.theta(s)
+def _survival_integrals(model: ScreeningModel, theta: np.ndarray) -> np.ndarray:
+    """``∫ (1 - F(θ)) dθ`` over each interval (48-point Gauss–Legendre in θ; ``1 - F`` is as
+    smooth as the density, unlike ``F^{-1}`` near a zero of ``f``)."""
+    a, b = theta[:-1, None], theta[1:, None]
+    t = 0.5 * (b - a) * _GL_NODES[None, :] + 0.5 * (a + b)
+    vals = np.asarray(model.prior.sf(t), dtype=float)
     return 0.5 * (b[:, 0] - a[:, 0]) * (vals @ _GL_WEIGHTS)
 
 
@@ -121,8 +123,9 @@ def build_menu(model: ScreeningModel, u, cls=IntervalMenu, **extra) -> IntervalM
     prices = q * theta[:-1] - rent
     # Eq. (2) as Σ_i [q_i ∫ v f - c(q_i) mass_i], with ∫ v f = mass · E v
     profit = float(np.sum(q * mean_v * mass - cost(q) * mass))
-    theta_mass = _conditional_mean_theta(model, u)
-    buyer_surplus = float(np.sum(q * theta_mass - prices * mass))
+    # Eq. (16): ex-ante buyer surplus ∫ q(θ) (1 - F(θ)) dθ (envelope theorem, IR binding at
+    # θ_low); it equals E[q θ - p] under the prices of Eq. (4).
+    buyer_surplus = float(np.sum(q * _survival_integrals(model, theta)))
     return cls(
         cutoffs=theta,
         quantiles=u,
