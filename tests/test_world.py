@@ -137,10 +137,10 @@ def test_persistent_spa_posterior_is_the_prior_truncated_at_the_highest_price(me
         analytic = np.where(v < m, 0.0, (prior.cdf(v) - prior.cdf(m)) / prior.sf(m))
         np.testing.assert_allclose(res.posterior_cdf(int(row.bidder), v), analytic, atol=1e-14)
         # KL of the posterior density from the prior, by quadrature, is -log(1 - F(max p))
+        b = int(row.bidder)
         kl, _ = integrate.quad(
-            lambda x: res.posterior_pdf(int(row.bidder), x)
-            * np.log(res.posterior_pdf(int(row.bidder), x) / prior.pdf(x)), m, 1.0,
-            epsabs=1e-12, epsrel=1e-10,
+            lambda x, b=b: res.posterior_pdf(b, x) * np.log(res.posterior_pdf(b, x) / prior.pdf(x)),
+            m, 1.0, epsabs=1e-12, epsrel=1e-10,
         )
         assert kl == pytest.approx(row.cumulative_kl, rel=1e-8)
     # a bidder who never won keeps the prior
@@ -178,7 +178,8 @@ def test_lottery_observer_counts_prices_and_posterior_is_a_cdf():
     res = market.run(10.0, rng=5)
     sold = res.events[res.events.winner >= 0]
     paid = (sold.price > 0).groupby(sold.winner).cumsum().to_numpy()
-    kl = [market._observer_model().kl(a, n - a) for a, n in zip(paid, res.privacy.n_wins)]
+    model = market._observer_model()
+    kl = [model.kl(a, n - a) for a, n in zip(paid, res.privacy.n_wins, strict=True)]
     np.testing.assert_allclose(res.privacy.cumulative_kl.to_numpy(), kl)
     cdf = res.posterior_cdf(int(res.privacy.bidder.iloc[-1]), np.linspace(0, 1, 101))
     assert cdf[0] == 0 and cdf[-1] == pytest.approx(1.0) and np.all(np.diff(cdf) >= 0)

@@ -74,8 +74,9 @@ __all__ = [
     "MarketResult",
     "MarketRunError",
     "MarkovRefresh",
+    "run_seasons",
     "seasons",
-    "season_mutual_information",
+    "season_outcomes",
 ]
 
 _BLOCK_TARGET = 8192  # expected auctions per tick when `tick` is left to the market
@@ -314,7 +315,7 @@ class Market:
         n_rivals = np.arange(self.mechanism.min_bidders - 1, self.n_population)
         pmf = stats.binom(self.n_population - 1, self.entry_probability).pmf(n_rivals)
         keep = pmf > 1e-300
-        return dict(zip(n_rivals[keep].tolist(), pmf[keep].tolist()))
+        return dict(zip(n_rivals[keep].tolist(), pmf[keep].tolist(), strict=True))
 
     def _observer_model(self):
         kind = self.value_process.kind
@@ -674,11 +675,30 @@ class MarketResult:
 # many seasons
 
 
+def run_seasons(market: Market, n_seasons: int, horizon: float, *, rng=None) -> list[MarketResult]:
+    """Run ``n_seasons`` independent seasons of ``market``; season ``s`` uses child ``(s,)``.
+
+    The children are built from the spawn key (see :func:`_child`), so season ``s`` is the same
+    whatever the number of seasons run, and two markets run with the same ``rng`` see the same
+    participants and values (common random numbers across mechanisms).
+    """
+    return list(_iter_seasons(market, n_seasons, horizon, rng))
+
+
+def _iter_seasons(market, n_seasons, horizon, rng):
+    if not isinstance(market, Market):
+        raise TypeError(f"`market` must be a Market; got {type(market).__name__}")
+    n_seasons = check_int(n_seasons, "n_seasons", minimum=1)
+    horizon = check_real(horizon, "horizon", lower=0.0, lower_inclusive=False)
+    root = _root_seed(rng)
+    for s in range(n_seasons):
+        yield market.run(horizon, rng=_child(root, s))
+
+
 def seasons(market: Market, n_seasons: int, horizon: float, *, rng=None) -> pd.DataFrame:
     """Run ``n_seasons`` independent seasons and list every bidder that won in each.
 
-    Season ``s`` runs with the child ``(s,)`` of the SeedSequence made from ``rng``, so seasons
-    do not depend on how many are run.
+    Seeds as in :func:`run_seasons`; only the season-end rows are kept.
 
     Returns
     -------
@@ -686,30 +706,34 @@ def seasons(market: Market, n_seasons: int, horizon: float, *, rng=None) -> pd.D
         One row per (season, winning bidder): ``season, bidder, n_wins, max_price,
         cumulative_kl, time, value`` (see :meth:`MarketResult.final_privacy`).
     """
-    if not isinstance(market, Market):
-        raise TypeError(f"`market` must be a Market; got {type(market).__name__}")
-    n_seasons = check_int(n_seasons, "n_seasons", minimum=1)
-    horizon = check_real(horizon, "horizon", lower=0.0, lower_inclusive=False)
-    root = _root_seed(rng)
     frames = []
-    for s in range(n_seasons):
-        final = market.run(horizon, rng=_child(root, s)).final_privacy()
+    for s, res in enumerate(_iter_seasons(market, n_seasons, horizon, rng)):
+        final = res.final_privacy()
         final.insert(0, "season", s)
         frames.append(final)
     return pd.concat(frames, ignore_index=True)
 
 
-def season_mutual_information(frame: pd.DataFrame, *, method: str = "mixed", rng=None, **kwargs):
-    """MI (nats) between a winning bidder's value and the highest price it paid, across seasons.
+def season_outcomes(frame: pd.DataFrame, market: Market) -> Outcomes:
+    """The (value, highest price paid) pairs of :func:`seasons` as :class:`Outcomes`.
 
-    Uses :func:`privauction.estimators.mutual_information` on the ``value`` and ``max_price``
-    columns of :func:`seasons`. The population is the bidders who won at least once in a
-    season; this is the empirical counterpart of the observer's per-bidder KL, including what
-    the observer ignores (a winner's absence from the other auctions).
+    One row per (season, winning bidder): ``winner_value`` is the bidder's value (at its
+    highest price), ``price`` the highest price it was published paying, every row "sold". Pass
+    it to :func:`privauction.estimate_privacy_loss` for the MI between a winning bidder's value
+    and its highest published price over many seasons, with an interval. This is the empirical
+    counterpart of the observer's per-bidder KL; unlike the observer it also reflects what a
+    bidder's absence from the feed reveals, and it conditions on the bidder having won.
     """
-    from .. import estimators
-
-    return estimators.mutual_information(
-        frame["value"].to_numpy(float), frame["max_price"].to_numpy(float), method=method,
-        rng=rng, **kwargs,
+    if not isinstance(market, Market):
+        raise TypeError(f"`market` must be a Market; got {type(market).__name__}")
+    missing = {"value", "max_price"} - set(frame.columns)
+    if missing:
+        raise ValueError(f"`frame` must come from seasons(...); it lacks columns {sorted(missing)}")
+    n = len(frame)
+    m = market.n_per_auction or market.mechanism.min_bidders
+    return Outcomes(
+        winner=np.zeros(n, dtype=np.intp), winner_value=frame["value"].to_numpy(float),
+        second_value=np.full(n, np.nan), price=frame["max_price"].to_numpy(float),
+        mechanism=market._bound_for(m)[0], prior=market.prior, n_bidders=m,
+        meta={"source": "world seasons"},
     )
