@@ -300,11 +300,12 @@ def plugin_entropy(labels, *, confidence: float = 0.95) -> EntropyEstimate:
     return EntropyEstimate(h_mm, h_mm - z * se, h_mm + z * se, n)
 
 
-def estimate_mi(theta, price, method: str):
+def estimate_mi(theta, price, method: str, **options):
     """``MI(θ; price)`` with :func:`privauction.estimators.mutual_information`, or None.
 
-    Returns None when the estimators package (or that method) is not available, so callers
-    can fall back to :func:`plugin_entropy`.
+    ``options`` are passed on (e.g. ``bins`` for ``"binned"``). Returns None when the
+    estimators package (or that method) is not available, so callers can fall back to
+    :func:`plugin_entropy`.
     """
     try:
         from ..estimators import mutual_information  # type: ignore[attr-defined]
@@ -314,6 +315,6 @@ def estimate_mi(theta, price, method: str):
         except ImportError:
             return None
     try:
-        return float(mutual_information(theta, price, method=method))
+        return float(mutual_information(theta, price, method=method, **options))
     except (ValueError, TypeError, NotImplementedError):
         return None
