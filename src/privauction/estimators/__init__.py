@@ -1,13 +1,17 @@
 """Mutual-information estimators and the privacy-loss estimate with a confidence interval.
 
 * :func:`mutual_information` -- ``"ksg"`` (Kraskov et al. algorithm 1, exact, O(N log N)),
-  ``"mixed"`` (atoms split off by the chain rule; for prices with atoms and ties);
+  ``"mixed"`` (atoms split off by the chain rule; for prices with atoms and ties),
+  ``"binned"`` (plug-in on a histogram, Miller–Madow corrected), ``"gao"`` (Gao et al. 2017
+  as published, for comparison);
+* :class:`BinnedMI` -- the binned estimator fed chunk by chunk (10^8 samples in O(bins²) memory);
 * :func:`estimate_privacy_loss` -- Definition 2 of the auction paper from simulated
   :class:`~privauction.Outcomes`, with a subsampling interval (or the observer's CLT interval),
   and :class:`InfinitePrivacyLossWarning` when the price reveals the value.
 """
 
 from ._api import mutual_information
+from ._binned import BinnedMI
 from .privacy_loss import (
     InfinitePrivacyLossWarning,
     PrivacyLossEstimate,
@@ -15,6 +19,7 @@ from .privacy_loss import (
 )
 
 __all__ = [
+    "BinnedMI",
     "InfinitePrivacyLossWarning",
     "PrivacyLossEstimate",
     "estimate_privacy_loss",

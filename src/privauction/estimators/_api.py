@@ -5,6 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._validation import check_int, check_real, check_rng
+from ._binned import BinnedMI
+from ._gao import gao_mi
 from ._input import as_samples, check_base, check_n_neighbors, log_base
 from ._ksg import ksg_mi, standardized
 from ._mixed import mixed_mi
@@ -22,7 +24,20 @@ def _mixed(x, y, *, n_neighbors, standardize, workers, **_):
     return mixed_mi(x, y, n_neighbors, workers=workers, standardize=standardize)
 
 
-METHODS = {"ksg": _ksg, "mixed": _mixed}
+def _gao(x, y, *, n_neighbors, standardize, workers, **_):
+    if standardize:
+        x, y = standardized(x), standardized(y)
+    return gao_mi(x, y, n_neighbors, workers=workers)
+
+
+def _binned(x, y, *, bins=None, binning="equal-mass", max_categories=32, miller_madow=True, **_):
+    est = BinnedMI(bins=bins, binning=binning, max_categories=max_categories,
+                   miller_madow=miller_madow)
+    return est.update(x, y).mutual_information()
+
+
+METHODS = {"ksg": _ksg, "mixed": _mixed, "binned": _binned, "gao": _gao}
+_KNN = ("ksg", "mixed", "gao")
 
 
 def check_method(method, allowed) -> str:
@@ -44,6 +59,10 @@ def mutual_information(
     jitter: float | None = None,
     rng=None,
     workers: int = 1,
+    bins: int | None = None,
+    binning: str = "equal-mass",
+    max_categories: int = 32,
+    miller_madow: bool = True,
 ) -> float:
     """Estimate the mutual information ``MI(X; Y)`` of two scalar variables from paired samples.
 
@@ -56,12 +75,15 @@ def mutual_information(
     ----------
     x, y : array_like, shape (n,)
         Paired samples (a column ``(n, 1)`` is accepted), finite, at least ``n_neighbors + 1``.
-    method : {"ksg", "mixed"}
+    method : {"ksg", "mixed", "binned", "gao"}
         ``"ksg"``: Kraskov, Stögbauer & Grassberger algorithm 1 (max-norm), exact: for
         continuous data. ``"mixed"``: for discrete–continuous mixtures (atoms, ties, purely
         discrete columns): atoms are detected exactly and split off by the chain rule, each part
         estimated with a low-bias estimator (plug-in, Ross 2014, KSG); it equals ``"ksg"`` on
-        tie-free data. See ``privauction.estimators._mixed``.
+        tie-free data and the plug-in estimate on purely discrete data. See
+        ``privauction.estimators._mixed``. ``"binned"``: plug-in on a histogram (see
+        :class:`BinnedMI`, which also takes data chunk by chunk). ``"gao"``: Gao et al.'s
+        (2017) Algorithm 1 as published, kept for comparison (biased on atoms; use "mixed").
     n_neighbors : int
         ``k``, the number of neighbours (3, as scikit-learn and NPEET).
     base : float, optional
@@ -77,6 +99,8 @@ def mutual_information(
         Source of the jitter; unused otherwise.
     workers : int
         Threads for the two-dimensional neighbour search (-1: all cores).
+    bins, binning, max_categories, miller_madow
+        Options of ``"binned"`` (see :class:`BinnedMI`); ignored by the other methods.
 
     Returns
     -------
@@ -112,7 +136,7 @@ def mutual_information(
     """
     method = check_method(method, METHODS)
     k = check_n_neighbors(n_neighbors)
-    x, y = as_samples(x, y, min_samples=k + 1)
+    x, y = as_samples(x, y, min_samples=k + 1 if method in _KNN else 2)
     b = check_base(base)
     workers = check_int(workers, "workers", minimum=-1)
     if workers == 0:
@@ -124,5 +148,8 @@ def mutual_information(
         gen = check_rng(rng)
         x = standardized(x) + jitter * gen.standard_normal(x.shape[0])
         y = standardized(y) + jitter * gen.standard_normal(y.shape[0])
-    value = METHODS[method](x, y, n_neighbors=k, standardize=bool(standardize), workers=workers)
+    value = METHODS[method](
+        x, y, n_neighbors=k, standardize=bool(standardize), workers=workers, bins=bins,
+        binning=binning, max_categories=max_categories, miller_madow=miller_madow,
+    )
     return value / log_base(b)

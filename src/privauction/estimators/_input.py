@@ -25,7 +25,9 @@ def as_column(values, name: str) -> np.ndarray:
     try:
         arr = np.asarray(values)
     except Exception as exc:  # ragged nested sequences
-        raise TypeError(f"`{name}` must be a 1-D array of real numbers; got {type(values).__name__}") from exc
+        raise TypeError(
+            f"`{name}` must be a 1-D array of real numbers; got {type(values).__name__}"
+        ) from exc
     if arr.dtype.kind not in "biuf":
         raise TypeError(
             f"`{name}` must be a 1-D array of real numbers; got an array of dtype {arr.dtype}"

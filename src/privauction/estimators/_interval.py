@@ -1,19 +1,30 @@
 """Confidence intervals for kNN estimates by subsampling (m out of n, without replacement).
 
 The bootstrap is not valid for kNN estimators: a resample with replacement duplicates points,
-which then sit at distance zero from each other and move every neighbour count (the estimate of
-a resample is biased upward by the duplicates, not a draw from the estimator's law). Subsamples
-drawn *without* replacement are genuine samples of size ``m`` from the same distribution, so the
-spread of the estimate over them is the sampling spread at size ``m``; with the estimator's
-variance falling like ``1/n`` (true of KSG and of its mixed and plug-in relatives for a fixed
-law with positive MI), ``Var(θ̂_n) ≈ (m / n) Var(θ̂_m)`` (Politis, Romano & Wolf 1999, ch. 2).
+which then sit at distance zero from each other and move every neighbour count, so the estimate
+of a resample is not a draw from the estimator's law. Subsamples drawn *without* replacement
+are genuine samples of size ``m`` from the same distribution:
+
+* **spread** -- the estimator's variance falls like ``1/n`` (KSG and its mixed and plug-in
+  relatives, for a fixed law with positive MI), so ``SE_n ≈ sqrt(m/n) · sd(θ̂_m)``
+  (Politis, Romano & Wolf 1999, ch. 2);
+* **bias** -- a kNN estimate is biased at finite ``n`` by boundaries of the support (the
+  ``W >= P`` edge of every ex-post IR auction): measured on the second-price auction, the bias
+  falls like ``n^{-1/2}`` (−0.018, −0.0051, −0.0018 nats at 10^3, 10^4, 10^5 for 2 bidders),
+  as does the spread, so it does not vanish relative to the interval's width. The subsample
+  mean shows it: ``E θ̂_m − E θ̂_n = b(m) − b(n)``, and with ``b(n) ∝ n^{-1/2}``,
+  ``b̂(n) = (mean θ̂_m − θ̂_n) / (sqrt(n/m) − 1)``.
+
+The interval is ``θ̂_n ± t_{B−1} · SE``, extended by ``|b̂|`` on the side where the bias
+estimate puts the truth (the point estimate itself is not moved: correcting it would add the
+noise of ``b̂``, +30 % in standard deviation at ``m = n/10``). Without that extension the
+nominal 95 % interval covered the truth in 85 % of 150 runs of the 5-bidder second-price
+auction at ``n = 10^4``; with it, 94 % (validation/estimator_coverage.py has the full table).
+Where the true bias falls faster than ``n^{-1/2}`` (plug-in estimates, ``O(1/n)``), ``b̂``
+over-states it and the interval is conservative, never too short.
 
 The subsamples are the disjoint blocks of repeated random partitions of the ``n`` rows into
-blocks of ``m``; blocks of one partition are independent. The interval is
-``θ̂_n ± t_{B−1, (1+level)/2} · sqrt(m/n) · sd(θ̂_m)`` over the ``B`` subsample estimates.
-Where the variance falls faster than ``1/n`` (independent variables, where the plug-in
-estimator's spread is ``O(1/n)``), the rescaling over-states the spread: the interval is then
-conservative, never too short.
+blocks of ``m``.
 """
 
 from __future__ import annotations
@@ -33,6 +44,7 @@ class SubsampleInterval:
     low: float
     high: float
     std_error: float
+    bias: float
     n_resamples: int
     subsample_size: int
 
@@ -52,7 +64,7 @@ def subsample_interval(
     subsample_size: int,
     rng: np.random.Generator,
 ) -> SubsampleInterval:
-    """Interval for ``estimate`` (the statistic on all ``n`` rows) from subsample estimates.
+    """Bias-aware interval for ``estimate`` (the statistic on all ``n`` rows).
 
     ``statistic(rows)`` evaluates the estimator on the rows with the given indices.
     """
@@ -66,5 +78,9 @@ def subsample_interval(
             values[i] = statistic(perm[b * m : (b + 1) * m])
             i += 1
     se = math.sqrt(m / n) * float(np.std(values, ddof=1))
-    q = float(stats.t.ppf(0.5 + level / 2.0, df=n_resamples - 1))
-    return SubsampleInterval(estimate - q * se, estimate + q * se, se, n_resamples, m)
+    bias = (float(np.mean(values)) - estimate) / (math.sqrt(n / m) - 1.0)
+    half = float(stats.t.ppf(0.5 + level / 2.0, df=n_resamples - 1)) * se
+    return SubsampleInterval(
+        estimate - half - max(bias, 0.0), estimate + half + max(-bias, 0.0), se, bias,
+        n_resamples, m,
+    )

@@ -55,13 +55,16 @@ def _check_no_heavy_duplicates(x: SortedValues, y_values: np.ndarray, k: int) ->
         )
 
 
-def ksg_terms(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1):
+def ksg_terms(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, order_x=None,
+              order_y=None):
     """Per-sample KSG terms ``ψ(n_x + 1) + ψ(n_y + 1)`` and the neighbour radii.
 
-    Returns ``(psi_sum, eps)``; the estimate is ``ψ(k) + ψ(N) − mean(psi_sum)``.
+    Returns ``(psi_sum, eps)``; the estimate is ``ψ(k) + ψ(N) − mean(psi_sum)``. ``order_x``
+    and ``order_y``, if given, are stable sorting permutations of the columns (reused when
+    the caller has sorted them already).
     """
-    sx = SortedValues(x)
-    sy = SortedValues(y)
+    sx = SortedValues(x, order_x)
+    sy = SortedValues(y, order_y)
     if sx.has_ties and sy.has_ties:
         _check_no_heavy_duplicates(sx, y, k)
     eps = kth_distance_2d(x, y, k, workers=workers)
@@ -79,8 +82,9 @@ def ksg_terms(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1):
     return psi_sum, eps
 
 
-def ksg_mi(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1) -> float:
+def ksg_mi(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, order_x=None,
+           order_y=None) -> float:
     """KSG algorithm 1 estimate in nats on validated, already scaled columns."""
     n = x.shape[0]
-    psi_sum, _ = ksg_terms(x, y, k, workers=workers)
+    psi_sum, _ = ksg_terms(x, y, k, workers=workers, order_x=order_x, order_y=order_y)
     return float(digamma(k) + digamma(n) - np.mean(psi_sum))

@@ -149,13 +149,14 @@ def _kth_distance_1d_classes(vs: np.ndarray, cs: np.ndarray, k: int) -> np.ndarr
 def mixed_mi(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, standardize: bool = True):
     """The chain-rule estimate described in the module docstring, in nats."""
     n = x.shape[0]
-    a = atom_labels(SortedValues(x), k + 1)
-    b = atom_labels(SortedValues(y), k + 1)
+    sx, sy = SortedValues(x), SortedValues(y)
+    a = atom_labels(sx, k + 1)
+    b = atom_labels(sy, k + 1)
     a_cont, b_cont = a < 0, b < 0
     if a_cont.all() and b_cont.all():
-        if standardize:
+        if standardize:  # scaling keeps the sort orders
             x, y = standardized(x), standardized(y)
-        return ksg_mi(x, y, k, workers=workers)
+        return ksg_mi(x, y, k, workers=workers, order_x=sx.order, order_y=sy.order)
     total = plugin_mi(a, b)
     nb_c = int(b_cont.sum())
     if nb_c > 1:

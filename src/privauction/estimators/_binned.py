@@ -1,0 +1,182 @@
+"""Plug-in MI on a histogram, fed chunk by chunk (:class:`BinnedMI`).
+
+Each column is either *categorical* (few distinct values, each its own cell) or *binned* on
+edges fixed by the first chunk: equal-width over the first chunk's range, or equal-mass at its
+order statistics (so that a strictly increasing transform of the column moves the edges with
+the data and leaves every cell count, hence the estimate, unchanged). Values repeated at least
+``max(5, n_first / (4 bins))`` times in the first chunk (atoms, such as a reserve price) get a
+cell of their own, so an atom is never merged with the continuous values next to it. The outer
+cells are open-ended, so later chunks may fall outside the first chunk's range.
+
+The estimate is ``MI = H(X) + H(Y) − H(X, Y)`` of the empirical cell frequencies, with the
+Miller–Madow correction ``(m − 1) / (2N)`` added to each entropy (``m`` the number of occupied
+cells), which removes the ``O(1/N)`` finite-sample bias of the plug-in entropies. What remains
+is the discretisation bias, always downward by the data-processing inequality. The counts take
+``O(cells)`` memory, whatever the number of samples: 10^8 samples fed in chunks of 10^6 hold a
+few MB.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from scipy.special import xlogy
+
+from .._validation import check_int
+from ._input import as_samples, check_base, log_base
+
+__all__ = ["BinnedMI", "default_bins"]
+
+_BINNINGS = ("equal-mass", "equal-width")
+
+
+def default_bins(n: int) -> int:
+    """``round(n ** (1/3))`` clipped to ``[2, 256]`` bins per column."""
+    return int(np.clip(round(n ** (1.0 / 3.0)), 2, 256))
+
+
+class _Column:
+    """Maps a column's values to cell indices; decided from the first chunk."""
+
+    def __init__(self, v: np.ndarray, bins: int, binning: str, max_categories: int):
+        uniq, counts = np.unique(v, return_counts=True)
+        n = v.shape[0]
+        self.categorical = uniq.shape[0] <= max_categories and uniq.shape[0] <= n / 2
+        if self.categorical:
+            self.categories = uniq
+            self.edges = None
+            return
+        self.categories = None
+        if binning == "equal-mass":
+            s = np.sort(v)
+            inner = s[(np.arange(1, bins) * n) // bins]
+        else:
+            lo, hi = float(uniq[0]), float(uniq[-1])
+            inner = lo + (hi - lo) * np.arange(1, bins) / bins
+        atoms = uniq[counts >= max(5, n / (4 * bins))]
+        edges = np.concatenate((inner, atoms, np.nextafter(atoms, np.inf)))
+        self.edges = np.unique(edges)
+
+    @property
+    def n_cells(self) -> int:
+        return self.categories.shape[0] if self.categorical else self.edges.shape[0] + 1
+
+    def cells(self, v: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """Cell index of every value; for a categorical column also the grown category list
+        (None when unchanged)."""
+        if not self.categorical:
+            return np.searchsorted(self.edges, v, side="right"), None
+        idx = np.searchsorted(self.categories, v)
+        idx_c = np.minimum(idx, self.categories.shape[0] - 1)
+        if np.all(self.categories[idx_c] == v):
+            return idx, None
+        grown = np.union1d(self.categories, v)
+        return np.searchsorted(grown, v), grown
+
+
+class BinnedMI:
+    """Streaming plug-in estimator of ``MI(X; Y)`` on a histogram.
+
+    Parameters
+    ----------
+    bins : int, optional
+        Bins per non-categorical column; default ``round(n ** (1/3))`` for the first chunk's
+        ``n`` (pass it explicitly when streaming small chunks).
+    binning : {"equal-mass", "equal-width"}
+        Edges at the first chunk's order statistics (invariant under strictly increasing
+        transforms) or equally spaced over its range.
+    max_categories : int
+        A column with at most this many distinct values in the first chunk (each seen twice on
+        average) is kept as categories, one cell per value (new values in later chunks add
+        cells).
+    miller_madow : bool
+        Add the Miller–Madow correction to each entropy (default True).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> rng = np.random.default_rng(0)
+    >>> est = BinnedMI(bins=20)
+    >>> for _ in range(10):                                  # ten chunks of 10^5 samples
+    ...     x = rng.standard_normal(100_000)
+    ...     est = est.update(x, 0.6 * x + 0.8 * rng.standard_normal(100_000))
+    >>> est.n
+    1000000
+    >>> round(est.mutual_information(), 2)    # truth 0.223, less the binning bias
+    0.21
+    """
+
+    def __init__(self, *, bins: int | None = None, binning: str = "equal-mass",
+                 max_categories: int = 32, miller_madow: bool = True):
+        self.bins = None if bins is None else check_int(bins, "bins", minimum=2)
+        if binning not in _BINNINGS:
+            raise ValueError(f"`binning` must be one of {list(_BINNINGS)}; got {binning!r}")
+        self.binning = binning
+        self.max_categories = check_int(max_categories, "max_categories", minimum=1)
+        self.miller_madow = bool(miller_madow)
+        self._x = self._y = None
+        self._counts = None
+        self.n = 0
+
+    def update(self, x, y) -> BinnedMI:
+        """Add a chunk of paired samples (at least two); returns ``self``."""
+        x, y = as_samples(x, y, min_samples=2 if self._x is None else 1)
+        if self._x is None:
+            bins = self.bins if self.bins is not None else default_bins(x.shape[0])
+            self._x = _Column(x, bins, self.binning, self.max_categories)
+            self._y = _Column(y, bins, self.binning, self.max_categories)
+            self._counts = np.zeros((self._x.n_cells, self._y.n_cells), dtype=np.int64)
+        ix, gx = self._x.cells(x)
+        iy, gy = self._y.cells(y)
+        if gx is not None or gy is not None:
+            self._grow(gx, gy)
+        nx, ny = self._counts.shape
+        self._counts += np.bincount(ix * ny + iy, minlength=nx * ny).reshape(nx, ny)
+        self.n += x.shape[0]
+        return self
+
+    def _grow(self, gx, gy):
+        counts = self._counts
+        rows = np.arange(counts.shape[0]) if gx is None else np.searchsorted(gx, self._x.categories)
+        cols = np.arange(counts.shape[1]) if gy is None else np.searchsorted(gy, self._y.categories)
+        new = np.zeros(
+            (counts.shape[0] if gx is None else gx.shape[0],
+             counts.shape[1] if gy is None else gy.shape[0]), dtype=np.int64,
+        )
+        new[np.ix_(rows, cols)] = counts
+        if gx is not None:
+            self._x.categories = gx
+        if gy is not None:
+            self._y.categories = gy
+        self._counts = new
+
+    @property
+    def counts(self) -> np.ndarray:
+        """The joint histogram (a copy), rows the cells of ``x``, columns those of ``y``."""
+        if self._counts is None:
+            raise ValueError("no samples yet: call update(x, y) first")
+        return self._counts.copy()
+
+    def mutual_information(self, *, base: float | None = None) -> float:
+        """The (Miller–Madow corrected) plug-in estimate from the counts so far."""
+        if self._counts is None:
+            raise ValueError("no samples yet: call update(x, y) first")
+        b = check_base(base)
+        c = self._counts
+        n = float(self.n)
+
+        def entropy(counts):
+            counts = counts[counts > 0].astype(float)
+            h = math.log(n) - float(np.sum(xlogy(counts, counts))) / n
+            if self.miller_madow:
+                h += (counts.shape[0] - 1) / (2.0 * n)
+            return h
+
+        mi = entropy(c.sum(axis=1)) + entropy(c.sum(axis=0)) - entropy(c.ravel())
+        return mi / log_base(b)
+
+    def __repr__(self) -> str:
+        return (f"BinnedMI(bins={self.bins}, binning={self.binning!r}, "
+                f"max_categories={self.max_categories}, miller_madow={self.miller_madow}, "
+                f"n={self.n})")
