@@ -54,6 +54,7 @@ from ._world_values import _group_positions
 __all__ = ["TruncationModel", "LotteryModel", "FeedObserver", "observer_model"]
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(32)
+_MAX_CACHE = 1 << 20  # (a, b) -> KL entries kept between batches and runs (~100 MB at most)
 
 
 class TruncationModel:
@@ -89,9 +90,12 @@ class LotteryModel:
     In quantile space ``u = F(v)`` the prior is uniform on (0, 1), so the posterior density
     after ``a`` prices ``K`` and ``b`` prices 0 is ``∝ G(u)^{a+b} α(u)^a (1-α(u))^b`` with
     ``G(u) = Σ_r π_r u^r`` (``π`` the law of the number of rivals) and its KL from the prior is
-    ``∫ p log p du``. The grid is ``u = 1 - (1-x)^3`` at the midpoints of ``n_grid`` equal cells
-    in ``x``, which puts cells of width ~1e-11 next to ``u = 1`` where posteriors of frequent
-    winners concentrate; the integral is a midpoint sum on that grid. ``α`` is
+    ``∫ p log p du``. The grid is ``u = 10x^3 - 15x^4 + 6x^5`` at the midpoints of ``n_grid``
+    equal cells in ``x``: its cells shrink like ``(1-x)^2`` next to ``u = 1``, where the
+    posteriors of frequent winners concentrate, and like ``x^2`` next to ``u = 0``, where
+    ``p log p`` has its singularity; the integral is a midpoint sum on that grid. With the
+    default 1024 cells the KL of ``u^c`` is within 1e-9 of its closed form for ``c`` from 1 to
+    27000 (measured). ``α`` is
     ``E[max rival | max rival <= v] / K = (v - ∫_{θ_low}^v G(F(s)) ds / G(F(v))) / K``, with the
     integral by 32-point Gauss–Legendre. Checked in the tests against the closed form
     ``log(c+1) - c/(c+1)`` of the posterior ``∝ u^c`` (K -> ∞) and against
@@ -100,12 +104,13 @@ class LotteryModel:
 
     kind = "lottery"
 
-    def __init__(self, prior, K: float, rival_pmf: dict[int, float], n_grid: int = 4096):
+    def __init__(self, prior, K: float, rival_pmf: dict[int, float], n_grid: int = 1024):
         self.prior = prior
         self.K = float(K)
         x = (np.arange(n_grid) + 0.5) / n_grid
-        self.u = 1.0 - (1.0 - x) ** 3
-        self.du = 3.0 * (1.0 - x) ** 2 / n_grid
+        self.u = _smootherstep(x)
+        self.du = 30.0 * x * x * (1.0 - x) ** 2 / n_grid
+        self.u_edges = _smootherstep(np.arange(n_grid + 1) / n_grid)
         self.v = np.asarray(prior.ppf(self.u), dtype=float)
         r = np.array(sorted(rival_pmf), dtype=float)
         pi = np.array([rival_pmf[k] for k in sorted(rival_pmf)], dtype=float)
@@ -152,18 +157,39 @@ class LotteryModel:
         return self._kl_cache[key]
 
     def kl_table(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """:meth:`kl` for arrays of counts (one computation per distinct pair)."""
+        """:meth:`kl` for arrays of counts: each distinct new pair is computed once, vectorised
+        over pairs in blocks of 256 (a (256, n_grid) array at a time)."""
         pairs, inverse = np.unique(np.stack([a, b]), axis=1, return_inverse=True)
-        vals = np.array([self.kl(x, y) for x, y in pairs.T])
+        if len(self._kl_cache) > _MAX_CACHE:
+            self._kl_cache.clear()
+        new = [(int(x), int(y)) for x, y in pairs.T if (int(x), int(y)) not in self._kl_cache]
+        for start in range(0, len(new), 256):
+            block = np.array(new[start : start + 256], dtype=float)
+            pa_, pb = block[:, :1], block[:, 1:]
+            with np.errstate(invalid="ignore"):
+                ll = (pa_ + pb) * self.log_win
+                ll = ll + np.where(pa_ > 0, pa_ * self.log_alpha, 0.0)
+                ll = ll + np.where(pb > 0, pb * self.log_not_alpha, 0.0)
+            ll -= np.max(ll, axis=1, keepdims=True)
+            p = np.exp(ll)
+            p /= (p @ self.du)[:, None]
+            with np.errstate(divide="ignore", invalid="ignore"):
+                term = np.where(p > 0, p * np.log(p), 0.0)
+            for (x, y), val in zip(new[start : start + 256], term @ self.du, strict=True):
+                self._kl_cache[(x, y)] = 0.0 if x == y == 0 else float(val)
+        vals = np.array([self._kl_cache[(int(x), int(y))] for x, y in pairs.T])
         return vals[inverse.reshape(-1)]
 
     def posterior_cdf(self, a: int, b: int, v):
         """Posterior CDF at values ``v`` (linear interpolation on the quantile grid)."""
-        p = self._density(a, b) * self.du
-        cdf = np.cumsum(p)
+        cdf = np.concatenate([[0.0], np.cumsum(self._density(a, b) * self.du)])
         u = np.asarray(self.prior.cdf(np.asarray(v, dtype=float)), dtype=float)
-        edges = np.concatenate([[0.0], self.u + self.du / 2.0])
-        return np.interp(u, edges, np.concatenate([[0.0], cdf]))
+        return np.interp(u, self.u_edges, cdf / cdf[-1])
+
+
+def _smootherstep(x):
+    """``10x^3 - 15x^4 + 6x^5``: an increasing map of [0, 1] onto itself, flat at both ends."""
+    return x**3 * (10.0 - 15.0 * x + 6.0 * x * x)
 
 
 def observer_model(mechanism, prior, process_kind: str, rival_pmf: dict[int, float]):
