@@ -8,10 +8,18 @@ import pytest
 from scipy import integrate, stats
 
 import privauction as pa
+from privauction.estimators import mutual_information
 from privauction.mechanisms import Mechanism, MechanismContractError, top_two
 from privauction.simulator._world_observer import LotteryModel
 from privauction.simulator._world_values import BidderValues, MarkovRefresh, stream_uniforms
-from privauction.simulator.world import Market, MarketRunError, _bidder_keys, seasons
+from privauction.simulator.world import (
+    Market,
+    MarketRunError,
+    _bidder_keys,
+    run_seasons,
+    season_outcomes,
+    seasons,
+)
 
 M = pa.mechanisms
 UNIFORM = stats.uniform(0, 1)
@@ -285,3 +293,53 @@ def test_a_failing_plug_in_names_the_auction_and_time():
     with pytest.raises(MarketRunError, match="_NegativePrice failed in auction") as info:
         Market(_NegativePrice(), **kw).run(20.0, rng=12)
     assert isinstance(info.value.__cause__, MechanismContractError)
+
+
+# -- any mechanism, seasons, edge cases --------------------------------------------------------
+
+
+class _RoundedSPA(Mechanism):
+    """A plug-in with only `run`: SPA with prices rounded down to a 0.1 grid."""
+
+    ex_post_ir = True
+
+    def run(self, bids, rng):
+        winner, _, second = top_two(bids, rng)
+        return winner, np.floor(second * 10) / 10
+
+
+def test_plug_ins_and_equilibrium_bidders_run_in_the_market():
+    res = Market(_RoundedSPA(), UNIFORM, n_population=40, n_per_auction=3,
+                 arrival_rate=500.0).run(4.0, rng=13)
+    assert np.allclose(res.events.price * 10, np.round(res.events.price * 10))
+    assert res.privacy.cumulative_kl.isna().all()  # no posterior for an unknown price rule
+    # first-price auction: bidders shade with the equilibrium bid function for n (Bernoulli
+    # entry: one bid function per participant count); the winner pays its own bid < value
+    fpa = Market(M.FirstPrice(), UNIFORM, n_population=40, entry_probability=0.1,
+                 arrival_rate=500.0, value_process="fresh").run(4.0, rng=14).events
+    sold = fpa[fpa.winner >= 0]
+    # uniform prior: b(v) = (n-1)/n v exactly
+    np.testing.assert_allclose(
+        sold.price, (sold.n_participants - 1) / sold.n_participants * sold.winner_value,
+        rtol=1e-6,
+    )
+
+
+def test_season_outcomes_feed_the_estimators():
+    market = spa_market(prior=UNIFORM, arrival_rate=300.0)
+    frame = seasons(market, 6, 1.0, rng=21)
+    out = season_outcomes(frame, market)
+    assert out.n_auctions == len(frame) and np.all(out.price <= out.winner_value)
+    est = mutual_information(out.winner_value, out.price, method="mixed")
+    assert est > 0.3  # measured 1.9 nats: a winner's highest price is close to its value
+    assert len(run_seasons(market, 2, 1.0, rng=21)) == 2
+
+
+def test_an_empty_season_and_the_repr():
+    market = spa_market(arrival_rate=None, schedule=[5.0])
+    res = market.run(1.0, rng=0)
+    assert res.events.empty and res.privacy.empty and res.final_privacy().empty
+    assert repr(market) == (
+        "Market(SecondPrice(), beta(2, 2), n_population=30, n_per_auction=3, "
+        "schedule=<1 times>, value_process=persistent)"
+    )

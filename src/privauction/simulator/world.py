@@ -64,7 +64,7 @@ import simpy
 
 from .._validation import check_int, check_real
 from ..mechanisms.base import Mechanism
-from ..priors import validate_prior
+from ..priors import _label, validate_prior
 from ._world_observer import FeedObserver, observer_model
 from ._world_values import BidderValues, MarkovRefresh, as_value_process
 from .batch import Outcomes
@@ -297,6 +297,16 @@ class Market:
             self.mechanism.check_compatible(self.prior, self.n_per_auction)
         object.__setattr__(self, "_bound", {})
         object.__setattr__(self, "_models", {})
+
+    def __repr__(self) -> str:
+        entry = (f"n_per_auction={self.n_per_auction}" if self.n_per_auction is not None
+                 else f"entry_probability={self.entry_probability:g}")
+        arrivals = (f"arrival_rate={self.arrival_rate:g}" if self.arrival_rate is not None
+                    else f"schedule=<{self.schedule.size} times>")
+        process = self.value_process
+        values = process.kind if process.kind != "markov" else repr(process)
+        return (f"Market({self.mechanism!r}, {_label(self.prior)}, n_population="
+                f"{self.n_population}, {entry}, {arrivals}, value_process={values})")
 
     # -- helpers ----------------------------------------------------------------------------
     def _bound_for(self, n: int):
