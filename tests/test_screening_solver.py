@@ -71,7 +71,8 @@ def test_interval_mechanism_prices_eq4_and_profit_eq2_agree():
     # buyer surplus Eq. (16) = E[q θ - p] (Monte Carlo would be slower; quadrature instead)
     from scipy import integrate
     direct = sum(integrate.quad(lambda t, q=q, p=p: (q * t - p) * prior.pdf(t), a, b)[0]
-                 for q, p, a, b in zip(m.quantities, m.prices, m.cutoffs[:-1], m.cutoffs[1:]))
+                 for q, p, a, b in zip(m.quantities, m.prices, m.cutoffs[:-1], m.cutoffs[1:],
+                                       strict=True))
     assert m.buyer_surplus == pytest.approx(direct, abs=1e-10)
 
 

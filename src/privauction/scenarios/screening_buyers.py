@@ -46,7 +46,6 @@ def _mean_ci(x, level, method):
 def screening_buyers(n_auctions, rng, *, cases=CASES, level=CONFIDENCE):
     """Simulated buyers pick the intended interval; measured privacy loss matches Eq. (5)."""
     rows = []
-    z = float(stats.norm.ppf(0.5 + level / 2))
     for prior_label, cost_label, kappa in cases:
         prior = EXAMPLE_PRIORS[prior_label]
         menu = optimal_menu(prior, kappa, cost=EXAMPLE_COSTS[cost_label]())

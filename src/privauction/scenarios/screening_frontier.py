@@ -48,7 +48,7 @@ def screening_frontier(n_auctions, rng, *, n_grid=36, kappa_max=2.3):
     fr = frontier(prior, grid)
     cf = np.array([uniform_quadratic_optimum(k).profit for k in fr["kappa"]])
     rows = []
-    for (_, r), c in zip(fr.iterrows(), cf):
+    for (_, r), c in zip(fr.iterrows(), cf, strict=True):
         rows.append(row(
             case=f"κ = {r.kappa:.4f}", analytical=c, est=None,
             verdict=abs(r.profit - c) <= 1e-6, method="solver", estimate=r.profit,
@@ -56,7 +56,8 @@ def screening_frontier(n_auctions, rng, *, n_grid=36, kappa_max=2.3):
             prior="uniform[1,2]", cost="q^2/2", param="kappa", value=r.kappa,
             n_intervals=r.n_intervals, series="frontier",
         ))
-    n_ok = all(int(n) == min_intervals(k) for k, n in zip(fr["kappa"], fr["n_intervals"]))
+    n_ok = all(int(n) == min_intervals(k)
+               for k, n in zip(fr["kappa"], fr["n_intervals"], strict=True))
     rows.append(row(case="number of intervals changes exactly at κ = log n", analytical=1.0,
                     est=None, verdict=n_ok, method="solver", estimate=float(n_ok),
                     rule="n(κ) = ⌈e^κ⌉ at every grid κ", series="check"))

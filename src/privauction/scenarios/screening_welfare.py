@@ -99,7 +99,7 @@ def _plot(results):
 
     path = results[results["series"] == "path"]
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
-    for ax, field in zip(axes, ("profit", "buyer_surplus", "welfare")):
+    for ax, field in zip(axes, ("profit", "buyer_surplus", "welfare"), strict=True):
         for label, grp in path[path["quantity"] == field].groupby("prior", sort=False):
             fin = grp[np.isfinite(grp["value"])]
             line, = ax.plot(fin["value"], fin["estimate"], "o-", ms=3, label=label)

@@ -137,7 +137,8 @@ def build_menu(model: ScreeningModel, u, cls=IntervalMenu, **extra) -> IntervalM
         buyer_surplus=buyer_surplus,
         welfare=profit + buyer_surplus,
         privacy_loss=entropy(mass),
-        ex_post_privacy_loss=float(np.max(-np.log(mass))) if np.all(mass > 0) else np.inf,
+        ex_post_privacy_loss=(float(np.max(-np.log(mass))) + 0.0) if np.all(mass > 0)
+        else np.inf,
         model=model,
         **extra,
     )

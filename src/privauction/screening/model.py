@@ -253,7 +253,9 @@ def _check_cost(c: Cost, q_max: float, name: str) -> None:
     d1_mid = c.d1(mid)
     err = np.max(np.abs(slope - d1_mid)) / max(1.0, float(np.max(np.abs(d1_mid))))
     if err > 1e-3:
-        raise ValueError(f"`{name}`: c'(q) is not the derivative of c(q) (relative error {err:.3g})")
+        raise ValueError(
+            f"`{name}`: c'(q) is not the derivative of c(q) (relative error {err:.3g})"
+        )
 
 
 # --------------------------------------------------------------------------------------------
@@ -359,7 +361,8 @@ def screening_model(prior, cost=None, *, name: str = "prior") -> ScreeningModel:
             f"`{name}` must have a non-negative virtual value at the lowest type (Section 3: "
             f"v(θ_low) > 0, so that every type is served); got v({low:g}) = "
             f"{low:g} - 1/f({low:g}) = {v_low:.6g}. Shift the support up (e.g. loc + 1) or use "
-            f"a prior with more density at θ_low (f(θ_low) > {1 / low if low > 0 else math.inf:.4g})"
+            "a prior with more density at θ_low (f(θ_low) > "
+            f"{1 / low if low > 0 else math.inf:.4g})"
         )
     dv = np.diff(v)
     bad = np.flatnonzero(dv < -1e-9 * scale)

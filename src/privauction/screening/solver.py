@@ -31,7 +31,7 @@ The search, in quantile space ``u = F(θ)`` (masses are differences of ``u``):
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, special
@@ -401,7 +401,7 @@ def _solve_n(model, table_problem, n, kappa, constraint, n_random, rng):
     best = None
     exact = _Problem(_ExactFns(model), model.cost)
     seen = []
-    for p, z in found:
+    for _, z in found:
         if any(np.max(np.abs(z - s)) < 1e-6 for s in seen):
             continue
         seen.append(z)
