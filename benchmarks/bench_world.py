@@ -9,7 +9,11 @@ observer's per-bidder posterior updates and building the two DataFrames; and
 ``--repeats`` runs: auctions per second (goal >= 50,000 for 10^5 auctions), and the ratio of the
 market's time to the batch simulator's.
 
-Usage:  python benchmarks/bench_world.py [--repeats 5] [--auctions 100000]
+With ``--validate`` it then runs the three world scenarios in full mode (seed 0) and prints
+their tables: KS p-values and MI of fresh values against the batch simulator, the observer's
+exactness, and the repeat-winner and bidders-per-auction comparisons.
+
+Usage:  python benchmarks/bench_world.py [--repeats 5] [--auctions 100000] [--validate]
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--auctions", type=int, default=100_000)
+    parser.add_argument("--validate", action="store_true")
     args = parser.parse_args(argv)
     N = args.auctions
     prior = stats.uniform(0, 1)
@@ -85,9 +90,35 @@ def main(argv=None):
             f"{label:42s} {k:9d} {t:8.4f} {k / t:12,.0f} {t / batch_t * N / k:12.1f} "
             f"{res.meta['n_batches']:6d}"
         )
+    if args.validate:
+        lines += ["", *validation_lines()]
     text = "\n".join(lines)
     print(text)
     return text
+
+
+def validation_lines():
+    import pandas as pd
+
+    from privauction.scenarios import run_scenario
+
+    out = []
+    cols = ["case", "analytical", "estimate", "ci_low", "ci_high", "verdict"]
+    with pd.option_context("display.width", 200, "display.max_colwidth", 75,
+                           "display.max_columns", 20, "display.float_format", "{:.6g}".format):
+        for name, extra in (
+            ("world-fresh-values", ["batch_estimate"]),
+            ("world-repeat-winners", ["spa_estimate", "reserve_estimate", "max_abs_difference"]),
+            ("world-bidders-per-auction", ["season_mi", "one_shot_mi", "max_abs_difference"]),
+        ):
+            t = time.perf_counter()
+            frame = run_scenario(name, seed=0, quick=False)
+            out.append(f"## scenario {name} (full, seed 0): {time.perf_counter() - t:.1f} s, "
+                       f"all verdicts {bool(frame.verdict.all())}")
+            keep = [c for c in cols + extra if c in frame]
+            out.append(frame[keep].to_string(index=False))
+            out.append("")
+    return out
 
 
 if __name__ == "__main__":
