@@ -60,6 +60,8 @@ figcaption { color: #57606a; font-size: .85em; }
 .grid { display: grid; grid-template-columns: repeat(auto-fit, minmax(540px, 1fr)); gap: 1em; }
 .error { color: #c62828; font-family: monospace; }
 code { background: #f6f8fa; padding: 0 .3em; border-radius: 3px; }
+details { border: 1px solid #d0d7de; border-radius: 6px; padding: .4em .8em; margin: .5em 0; }
+summary { cursor: pointer; } span.ok { color: #1a7f37; } span.bad { color: #c62828; }
 """
 
 
@@ -101,8 +103,8 @@ def estimate_figure(rows: pd.DataFrame, title: str = ""):
     import matplotlib.pyplot as plt
 
     rows = rows[np.isfinite(pd.to_numeric(rows["estimate"], errors="coerce"))]
-    height = 1.2 + 0.28 * max(len(rows), 1)
-    fig, ax = plt.subplots(figsize=(9.5, min(height, 16)))
+    height = 1.3 + 0.22 * max(len(rows), 1)
+    fig, ax = plt.subplots(figsize=(8, min(height, 14)))
     if len(rows) == 0:
         ax.text(0.5, 0.5, "no finite estimates", ha="center", va="center")
         ax.set_axis_off()
@@ -122,8 +124,8 @@ def estimate_figure(rows: pd.DataFrame, title: str = ""):
     positive = values[values > 0]
     if positive.size and values.min() > 0 and positive.max() / positive.min() > 100:
         ax.set_xscale("log")
-    labels = [str(c) if len(str(c)) <= 70 else str(c)[:67] + "..." for c in rows["case"]]
-    ax.set_yticks(y, labels, fontsize=7.5)
+    labels = [str(c) if len(str(c)) <= 60 else str(c)[:57] + "..." for c in rows["case"]]
+    ax.set_yticks(y, labels, fontsize=7 if len(rows) < 40 else 5)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.grid(axis="x", alpha=0.3)
     ax.plot([], [], "o-", color=_PASS, label="estimate and interval (pass)")
@@ -134,14 +136,16 @@ def estimate_figure(rows: pd.DataFrame, title: str = ""):
 
 
 def _claims_table(results: pd.DataFrame, errors: dict[str, str]) -> str:
-    lines = ["<table><tr><th>claim</th><th>scenario</th><th>checks passed</th><th>verdict</th>"
-             "<th>seconds</th><th>what it checks</th></tr>"]
+    lines = ["<table><tr><th>paper</th><th>claim</th><th>scenario</th><th>checks passed</th>"
+             "<th>verdict</th><th>seconds</th><th>what it checks</th></tr>"]
     for name, grp in results.groupby("scenario", sort=False):
         ok = bool(grp["verdict"].all())
-        desc = registry.get(name).description if name in registry else ""
+        scenario = registry.get(name) if name in registry else None
+        desc = scenario.description if scenario is not None else ""
         secs = grp["elapsed_s"].iloc[0] if "elapsed_s" in grp else float("nan")
         lines.append(
-            f'<tr class="{"" if ok else "failed"}"><td>{html.escape(str(grp["claim"].iloc[0]))}'
+            f'<tr class="{"" if ok else "failed"}"><td>{html.escape(_paper(grp, scenario))}</td>'
+            f'<td>{html.escape(str(grp["claim"].iloc[0]))}'
             f'</td><td><a href="#{html.escape(name)}"><code>{html.escape(name)}</code></a></td>'
             f'<td class="num">{int(grp["verdict"].sum())} / {len(grp)}</td>'
             f'<td class="{"ok" if ok else "bad"}">{"PASS" if ok else "FAIL"}</td>'
@@ -150,7 +154,7 @@ def _claims_table(results: pd.DataFrame, errors: dict[str, str]) -> str:
     for name, error in errors.items():
         claim = registry.get(name).claim if name in registry else ""
         lines.append(
-            f'<tr class="failed"><td>{html.escape(claim)}</td><td><code>{html.escape(name)}'
+            f'<tr class="failed"><td></td><td>{html.escape(claim)}</td><td><code>{html.escape(name)}'
             f'</code></td><td class="num">0 / 0</td><td class="bad">ERROR</td><td></td>'
             f'<td class="error">{html.escape(error)}</td></tr>'
         )
@@ -253,21 +257,42 @@ def build_report(
             key += _hook_figures(name, results[results["scenario"] == name])
         if key:
             parts += ["<h2>Key figures</h2>", '<div class="grid">', *key, "</div>"]
-    parts += ["<h2>Every check</h2>", _checks_table(results)]
-    parts.append("<h2>Estimates against analytical values, claim by claim</h2>")
+    parts.append("<h2>Every check, claim by claim</h2>")
+    parts.append("<p>Click a claim to open its checks; claims with a failed check are open.</p>")
     for name, grp in results.groupby("scenario", sort=False):
         scenario = registry.get(name) if name in registry else None
-        parts.append(f'<h3 id="{html.escape(name)}">{html.escape(str(grp["claim"].iloc[0]))}: '
-                     f"<code>{html.escape(name)}</code></h3>")
+        ok = bool(grp["verdict"].all())
+        label = f"{_paper(grp, scenario)} {grp['claim'].iloc[0]}".strip()
+        parts.append(
+            f'<details id="{html.escape(name)}"{"" if ok else " open"}><summary><b>'
+            f"{html.escape(label)}</b>: <code>{html.escape(name)}</code> &mdash; "
+            f'<span class="{"ok" if ok else "bad"}">{int(grp["verdict"].sum())} of {len(grp)} '
+            f"checks pass</span></summary>"
+        )
         if scenario is not None:
-            doc = (scenario.func.__module__ and _module_doc(scenario)) or scenario.description
+            doc = _module_doc(scenario) or scenario.description
             parts.append(f"<p>{html.escape(doc)}</p>")
-        if plots:
-            fig = estimate_figure(grp, f"{grp['claim'].iloc[0]} ({name}): estimate, interval and "
-                                       "analytical value")
-            parts.append(_img(figure_to_data_uri(fig), f"{name}: estimates and analytical values"))
+        parts.append(_checks_table(grp))
+        parts.append("</details>")
+    if plots:
+        parts.append("<h2>Estimates against analytical values, every claim</h2>")
+        parts.append("<p>Every finite estimate with its interval (green: the check passes, red: "
+                     "it fails) beside the analytical value (black cross) where there is one.</p>")
+        parts.append('<div class="grid">')
+        for name, grp in results.groupby("scenario", sort=False):
+            scenario = registry.get(name) if name in registry else None
+            label = f"{_paper(grp, scenario)} {grp['claim'].iloc[0]}".strip()
+            fig = estimate_figure(grp, f"{label}: {name}")
+            parts.append(_img(figure_to_data_uri(fig), f"{label}: {name}"))
+        parts.append("</div>")
     parts.append("</body></html>")
     return "\n".join(parts)
+
+
+def _paper(rows: pd.DataFrame, scenario) -> str:
+    if "paper" in rows and pd.notna(rows["paper"].iloc[0]):
+        return str(rows["paper"].iloc[0])
+    return scenario.paper if scenario is not None else ""
 
 
 def _module_doc(scenario) -> str:

@@ -170,6 +170,12 @@ class ScenarioRegistry:
 
         return decorator
 
+    def unregister(self, name: str) -> Scenario:
+        """Remove and return the scenario ``name`` (KeyError naming the registered ones)."""
+        scenario = self.get(name)
+        del self._scenarios[name]
+        return scenario
+
     def get(self, name: str) -> Scenario:
         try:
             return self._scenarios[name]

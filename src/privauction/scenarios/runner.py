@@ -134,6 +134,8 @@ def _as_frame(result, scenario: Scenario) -> pd.DataFrame:
         frame["scenario"] = scenario.name
     if "claim" not in frame:
         frame["claim"] = scenario.claim
+    if "paper" not in frame:
+        frame["paper"] = scenario.paper
     missing = [c for c in RESULT_COLUMNS if c not in frame]
     if missing:
         raise ValueError(

@@ -11,6 +11,11 @@ spreads for uniform and non-uniform MHR priors:
 * :class:`~privauction.scenarios._comparators.UniformSpread`, uniform on ``[b2 − h, b2 + h]``
   with ``h = min(b2, b1 − b2)`` (designed here).
 
+Step 3 of the proof is checked too: for the price laws of the winner-bid lottery and of Beta
+prices (:mod:`privauction.theory` laws), the Lemma 1 bound of Eq. (6),
+``−1 + ∫ log 1/(G_P − G_W) dG_W``, is at least the SPA's (which is Eq. (9)), and the Beta
+price's estimate is not below its own bound.
+
 The last two have no closed form and are estimated with the kNN (mixed) estimator, without
 the estimator's tie detector: in floating point ``b1 · Beta(b2, b1 − b2)`` returns exactly ``b1``
 in about 5 % of auctions (when ``b1 − b2`` is tiny the Beta law puts mass within 1e-16 of 1),
@@ -26,11 +31,19 @@ when the hazard rate is nearly constant), so that cell needs the most auctions.
 from __future__ import annotations
 
 import math
+import warnings
 
 import pandas as pd
 
 from ..mechanisms import BetaPrice, SecondPrice, WinnerBidLottery
 from ..simulator import simulate
+from ..theory import (
+    QuadratureWarning,
+    beta_price_law,
+    ordered_mi_lower_bound,
+    winner_bid_lottery_price_law,
+    winner_value_law,
+)
 from ._common import CONFIDENCE, below, covers, estimate, pct, prior, row
 from ._comparators import UniformSpread
 from .registry import register
@@ -38,6 +51,9 @@ from .registry import register
 __all__ = ["theorem1_mps"]
 
 ALL_PRIORS = ("uniform(0,1)", "beta(2,2)", "truncexpon(b=3)")
+
+#: Price laws G_P from privauction.theory for the Step 3 bound (UniformSpread has none).
+_PRICE_LAWS = {WinnerBidLottery: winner_bid_lottery_price_law, BetaPrice: beta_price_law}
 
 
 @register(
@@ -82,4 +98,25 @@ def theorem1_mps(
                     case=f"SPA < {mech!r}, {label}, n = {n}", analytical=value, est=est,
                     verdict=below(est_spa, est), rule=rule, mechanism=repr(mech), **base,
                 ))
+                law = _PRICE_LAWS.get(type(mech))
+                if law is None:
+                    continue
+                with warnings.catch_warnings():
+                    # The lottery laws' CDFs are quadratures; quad reports round-off ~1e-10.
+                    warnings.simplefilter("ignore", QuadratureWarning)
+                    bound = ordered_mi_lower_bound(winner_value_law(dist, n), law(dist, n))
+                rows.append(row(
+                    case=f"Step 3: Eq. (6) bound of {mech!r}'s price law >= SPA's, {label}, "
+                         f"n = {n}", analytical=truth, est=None, verdict=bound >= truth - 1e-9,
+                    method="quadrature",
+                    rule="Lemma 1 bound with G_P of the spread >= bound with G_L (= Eq. (9))",
+                    estimate=bound, ci_low=bound, ci_high=bound, mechanism=repr(mech), **base,
+                ))
+                if math.isfinite(est.estimate):
+                    rows.append(row(
+                        case=f"{mech!r} not below its Eq. (6) bound, {label}, n = {n}",
+                        analytical=bound, est=est, verdict=est.ci_high >= bound,
+                        rule=f"upper {pct(level)} CI >= its Lemma 1 bound",
+                        mechanism=repr(mech), **base,
+                    ))
     return pd.DataFrame(rows)

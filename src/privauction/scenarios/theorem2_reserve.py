@@ -9,6 +9,8 @@ Eq. (11)'s posterior; observer estimate) and for three alternatives from
 :class:`~privauction.scenarios._comparators.ReserveSpread` (winner-bid lottery, Beta price,
 uniform spread), checks that each alternative raises the same expected revenue (Myerson's, inside
 the interval of its mean price) and that the reserve SPA is below each beyond the intervals.
+Step 2 with a reserve: the Lemma 1 bound for the conditional laws ``G_W`` and ``G_L`` (with the
+atom at ``r``), times ``P(sale) = 1 − F(r)^n``, equals the reserve SPA's loss.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import pandas as pd
 from ..mechanisms import ReservePrice
 from ..priors import myerson_reserve
 from ..simulator import simulate
+from ..theory import ordered_mi_lower_bound, spa_price_law, winner_value_law
 from ._common import CONFIDENCE, Estimate, _z, below, covers, estimate, pct, prior, row
 from ._comparators import ReserveSpread
 from .registry import register
@@ -57,6 +60,16 @@ def theorem2_reserve(
             est_spa = estimate(simulate(spa, dist, n, n_auctions, rng=rng), "observer", rng,
                                level=level)
             base = dict(prior=label, n_bidders=n, param="reserve", value=r)
+            bound = (1 - float(dist.cdf(r)) ** n) * ordered_mi_lower_bound(
+                winner_value_law(dist, n, reserve=r), spa_price_law(dist, n, reserve=r))
+            rows.append(row(
+                case=f"Step 2: reserve SPA attains the Lemma 1 bound, {label}, n = {n}",
+                analytical=truth, est=None, verdict=abs(bound - truth) <= 1e-8,
+                method="quadrature",
+                rule="P(sale) x Eq. (4) bound for (G_W, G_L with atom at r) within 1e-8 of "
+                     "P(sale) x MI",
+                estimate=bound, ci_low=bound, ci_high=bound, mechanism=repr(spa), **base,
+            ))
             rows.append(row(
                 case=f"reserve SPA r* = {r:.4g}, {label}, n = {n}", analytical=truth, est=est_spa,
                 verdict=covers(truth, est_spa),

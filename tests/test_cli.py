@@ -1,0 +1,124 @@
+"""The `privauction` command line: help, listing, runs, exit codes, outputs, resume."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pandas as pd
+import pytest
+
+from privauction.cli import main
+from privauction.scenarios import RESULT_COLUMNS, registry
+
+
+@pytest.fixture
+def plugin(tmp_path):
+    """A plug-in file with one true and one false claim and one that raises; unregistered after."""
+    path = tmp_path / "claims.py"
+    path.write_text(textwrap.dedent('''
+        import pandas as pd
+        from privauction.scenarios import register
+
+        def _rows(verdict):
+            return pd.DataFrame([{"case": "c", "analytical": 1.0, "estimate": 1.0,
+                                  "ci_low": 0.9, "ci_high": 1.1, "verdict": verdict,
+                                  "rule": "analytical inside the CI"}])
+
+        @register("cli-test-true", claim="T", quick={"n_auctions": 10})
+        def true_claim(n_auctions, rng):
+            return _rows(bool(rng.random() < 2))
+
+        @register("cli-test-false", claim="F", quick={"n_auctions": 10})
+        def false_claim(n_auctions, rng):
+            return _rows(bool(rng.random() > 2))
+
+        @register("cli-test-raises", claim="R", quick={"n_auctions": 10})
+        def raising_claim(n_auctions, rng):
+            raise RuntimeError("boom")
+    '''))
+    yield path
+    for name in ("cli-test-true", "cli-test-false", "cli-test-raises"):
+        if name in registry:
+            registry.unregister(name)
+
+
+@pytest.mark.parametrize("argv", [["--help"], ["run", "--help"], ["validate", "--help"],
+                                  ["list", "--help"]])
+def test_help_is_useful(argv, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(argv)
+    assert exc.value.code == 0
+    text = capsys.readouterr().out
+    assert "usage: privauction" in text
+    if argv[0] == "validate":
+        assert "--quick" in text and "--jobs" in text and "--plugin" in text
+    if argv[0] == "run":
+        assert "--n-auctions" in text and "--seed" in text and "--out" in text
+
+
+def test_list_names_every_claim(capsys):
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("example1", "prop3-spa-n", "lemma1-bound"):
+        assert name in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["run", "no-such-claim"], "no claim named 'no-such-claim'"),
+        (["run", "--module", "/nonexistent/file.py", "example1"], "file not found"),
+        (["validate", "--only", "example1", "nope"], "no claim named 'nope'"),
+    ],
+)
+def test_usage_errors_are_one_line_with_status_2(argv, message, capsys, tmp_path):
+    assert main([*argv, "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert message in err and err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_bad_option_value_exits_2(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "example1", "--n-auctions", "-3"])
+    assert exc.value.code == 2
+    assert "must be an integer >= 1" in capsys.readouterr().err
+
+
+def test_run_writes_table_parquet_and_report(tmp_path, capsys):
+    out = tmp_path / "res"
+    assert main(["run", "example1", "--n-auctions", "5000", "--seed", "2", "--out", str(out),
+                 "--no-progress"]) == 0
+    table = pd.read_csv(out / "results.csv")
+    assert list(table.columns[: len(RESULT_COLUMNS)]) == RESULT_COLUMNS
+    assert table["verdict"].all() and (table["seed"] == 2).all()
+    assert (out / "results.parquet").is_file()
+    html = (out / "report.html").read_text()
+    assert "data:image/png;base64," in html and "http://" not in html and "https://" not in html
+    assert "[pass]" in capsys.readouterr().out
+
+
+def test_exit_status_1_when_a_claim_fails_or_raises(plugin, tmp_path, capsys):
+    out = str(tmp_path / "res")
+    assert main(["validate", "--plugin", str(plugin), "--only", "cli-test-true", "--out", out,
+                 "--jobs", "1", "--no-report"]) == 0
+    assert main(["validate", "--plugin", str(plugin), "--only", "cli-test-true",
+                 "cli-test-false", "--out", out, "--jobs", "1", "--no-report"]) == 1
+    text = capsys.readouterr().out
+    assert "FAIL  F" in text and "failed checks:" in text
+    assert main(["run", "--module", str(plugin), "cli-test-raises", "--out", out,
+                 "--no-report"]) == 1
+    assert "RuntimeError: boom" in capsys.readouterr().out
+
+
+def test_validate_parallel_and_resume(plugin, tmp_path, capsys):
+    out = tmp_path / "res"
+    argv = ["validate", "--quick", "--plugin", str(plugin), "--only", "cli-test-true",
+            "prop4-k-price", "--out", str(out), "--jobs", "2", "--no-report"]
+    assert main(argv) == 0
+    first = pd.read_csv(out / "results.csv")
+    assert set(first["scenario"]) == {"cli-test-true", "prop4-k-price"}
+    part = out / "parts" / "prop4-k-price.csv"
+    stamp = part.stat().st_mtime_ns
+    assert main([*argv, "--resume"]) == 0
+    assert part.stat().st_mtime_ns == stamp  # re-used, not re-run
+    pd.testing.assert_frame_equal(first, pd.read_csv(out / "results.csv"))
