@@ -39,7 +39,8 @@ def frontier(prior, kappas, cost=None) -> pd.DataFrame:
 
 
 @register("screening-frontier", claim="Figure 1", paper="screening",
-          quick={"n_auctions": 0, "n_grid": 36}, full={"n_auctions": 0, "n_grid": 90})
+          quick={"n_auctions": 0, "n_grid": 20, "kappa_max": 1.7},
+          full={"n_auctions": 0, "n_grid": 90, "kappa_max": 2.3})
 def screening_frontier(n_auctions, rng, *, n_grid=36, kappa_max=2.3):
     """Privacy–profit frontier: kinks at log n, convex between kinks, increasing."""
     prior = EXAMPLE_PRIORS["uniform[1,2]"]

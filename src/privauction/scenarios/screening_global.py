@@ -124,7 +124,7 @@ def _plot(results):
     ax.set_yscale("log")
     ax.set_xticks(np.arange(len(labels)) + 0.2)
     ax.set_xticklabels(labels, fontsize=6)
-    ax.set_ylabel("profit margin of the solver")
+    ax.set_ylabel("profit margin of the solver\n(log scale, clipped at 1e-12)")
     ax.legend(fontsize=8)
     ax.set_title("κ-optimal menu vs random partitions and local optima")
     return fig

@@ -101,14 +101,17 @@ def _plot(results):
     fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
     for ax, field in zip(axes, ("profit", "buyer_surplus", "welfare"), strict=True):
         for label, grp in path[path["quantity"] == field].groupby("prior", sort=False):
+            base = float(grp.loc[grp["value"] == 0.0, "estimate"].iloc[0])
             fin = grp[np.isfinite(grp["value"])]
-            line, = ax.plot(fin["value"], fin["estimate"], "o-", ms=3, label=label)
+            line, = ax.plot(fin["value"], fin["estimate"] - base, "o-", ms=3, label=label)
             inf = grp[~np.isfinite(grp["value"])]
             if len(inf):
-                ax.axhline(float(inf["estimate"].iloc[0]), color=line.get_color(), ls=":",
-                           lw=1)
+                ax.axhline(float(inf["estimate"].iloc[0]) - base, color=line.get_color(),
+                           ls=":", lw=1)
+        ax.axhline(0.0, color="0.6", lw=0.8)
         ax.set_xlabel("κ (dotted: κ = ∞)")
-        ax.set_title(field.replace("_", " "))
+        ax.set_title(f"{field.replace('_', ' ')} minus its value at κ = 0", fontsize=9)
     axes[0].legend(fontsize=7)
-    fig.suptitle("Props. 5–6: quadratic cost, κ-optimal menus")
+    fig.suptitle("Props. 5–6 and Corollary 2: quadratic cost, κ-optimal menus", fontsize=10)
+    fig.tight_layout()
     return fig
