@@ -343,3 +343,23 @@ def test_an_empty_season_and_the_repr():
         "Market(SecondPrice(), beta(2, 2), n_population=30, n_per_auction=3, "
         "schedule=<1 times>, value_process=persistent)"
     )
+
+
+def test_an_entry_rule_sets_the_entry_probability_per_auction():
+    def busy_late(times):
+        return np.where(times < 5.0, 0.02, 0.2)
+
+    market = spa_market(n_per_auction=None, entry_probability=busy_late, n_population=50,
+                        arrival_rate=400.0)
+    e = market.run(10.0, rng=17).events
+    early, late = e[e.time < 5.0], e[e.time >= 5.0]
+    # Binomial(50, q): means 1 and 10, sd 0.99 and 2.8 per auction over ~2000 auctions each
+    assert abs(early.n_participants.mean() - 1.0) < 0.1
+    assert abs(late.n_participants.mean() - 10.0) < 0.3
+    assert "entry_probability=<rule busy_late>" in repr(market)
+
+    def broken(times):
+        return np.full(times.shape, 1.5)
+
+    with pytest.raises(MarketRunError, match="entry rule broken returned 1.5 at time"):
+        spa_market(n_per_auction=None, entry_probability=broken).run(1.0, rng=0)

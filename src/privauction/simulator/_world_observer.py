@@ -192,7 +192,7 @@ def _smootherstep(x):
     return x**3 * (10.0 - 15.0 * x + 6.0 * x * x)
 
 
-def observer_model(mechanism, prior, process_kind: str, rival_pmf: dict[int, float]):
+def observer_model(mechanism, prior, process_kind: str, rival_pmf: dict[int, float] | None):
     """The posterior model the observer keeps for this bound mechanism, or None.
 
     Exact types only: a subclass may change the price rule, so it gets no model.
@@ -201,7 +201,7 @@ def observer_model(mechanism, prior, process_kind: str, rival_pmf: dict[int, flo
         return None
     if type(mechanism) in (SecondPrice, ReservePrice):
         return TruncationModel(prior)
-    if type(mechanism) is ZeroKLottery:
+    if type(mechanism) is ZeroKLottery and rival_pmf is not None:
         return LotteryModel(prior, mechanism.K, rival_pmf)
     return None
 

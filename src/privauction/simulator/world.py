@@ -31,11 +31,12 @@ Participants
 (Floyd's sampling, vectorised over the batch, then a random rotation of the seats).
 ``entry_probability=q``: every bidder enters each auction independently with probability ``q``;
 the count is drawn as Binomial(n_population, q) and the entrants as a uniform subset of that
-size, which is the same law. An auction with fewer entrants than the mechanism's
-``min_bidders`` is not held (winner -1, price NaN). Auctions are grouped by their number of
-entrants and each group is run with the mechanism bound for that number
-(``mechanism.bind(prior, n)``, ``mechanism.bid_function(prior, n)``): bidders are assumed to
-know how many rivals they face when they bid.
+size, which is the same law. ``q`` may also be a rule: a callable mapping the array of the
+auctions' times to their entry probabilities (e.g. busier markets in a season's middle). An
+auction with fewer entrants than the mechanism's ``min_bidders`` is not held (winner -1, price
+NaN). Auctions are grouped by their number of entrants and each group is run with the mechanism
+bound for that number (``mechanism.bind(prior, n)``, ``mechanism.bid_function(prior, n)``):
+bidders are assumed to know how many rivals they face when they bid.
 
 Seeding
 -------
@@ -56,6 +57,7 @@ from __future__ import annotations
 
 import math
 import numbers
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -195,8 +197,11 @@ class Market:
         Number of bidders in the population (>= the participants of one auction).
     n_per_auction : int, optional
         Fixed number of distinct participants per auction. Give this or ``entry_probability``.
-    entry_probability : float in (0, 1], optional
-        Each bidder enters each auction independently with this probability.
+    entry_probability : float in (0, 1] or callable, optional
+        Each bidder enters each auction independently with this probability; a callable
+        ``rule(times) -> probabilities`` (vectorised, values in [0, 1]) gives it per auction.
+        With a rule the {0,K} lottery's observer keeps no posterior (the law of the number of
+        rivals is not known to it); the SPA's and the reserve SPA's stay exact.
     arrival_rate : float > 0, optional
         Items arrive as a Poisson process with this rate (per unit of time). Give this or
         ``schedule``.
@@ -228,7 +233,7 @@ class Market:
     prior: object
     n_population: int
     n_per_auction: int | None = None
-    entry_probability: float | None = None
+    entry_probability: float | Callable[[np.ndarray], np.ndarray] | None = None
     arrival_rate: float | None = None
     schedule: object = field(default=None, repr=False)
     value_process: object = "persistent"
@@ -250,10 +255,11 @@ class Market:
             set_("n_per_auction", check_int(self.n_per_auction, "n_per_auction", minimum=min_b))
             low_pop = self.n_per_auction
         else:
-            set_("entry_probability", check_real(
-                self.entry_probability, "entry_probability", lower=0.0, upper=1.0,
-                lower_inclusive=False,
-            ))
+            if not callable(self.entry_probability):
+                set_("entry_probability", check_real(
+                    self.entry_probability, "entry_probability", lower=0.0, upper=1.0,
+                    lower_inclusive=False,
+                ))
             low_pop = min_b
         if isinstance(self.n_population, numbers.Integral) and not isinstance(
             self.n_population, bool
@@ -299,8 +305,10 @@ class Market:
         object.__setattr__(self, "_models", {})
 
     def __repr__(self) -> str:
+        q = self.entry_probability
         entry = (f"n_per_auction={self.n_per_auction}" if self.n_per_auction is not None
-                 else f"entry_probability={self.entry_probability:g}")
+                 else f"entry_probability={q:g}" if not callable(q)
+                 else f"entry_probability=<rule {getattr(q, '__name__', type(q).__name__)}>")
         arrivals = (f"arrival_rate={self.arrival_rate:g}" if self.arrival_rate is not None
                     else f"schedule=<{self.schedule.size} times>")
         process = self.value_process
@@ -317,9 +325,12 @@ class Market:
             self._bound[n] = (mech, mech.bid_function(self.prior, n))
         return self._bound[n]
 
-    def _rival_pmf(self) -> dict[int, float]:
+    def _rival_pmf(self) -> dict[int, float] | None:
+        """Law of a participant's number of rivals in a held auction (None under a rule)."""
         if self.n_per_auction is not None:
             return {self.n_per_auction - 1: 1.0}
+        if callable(self.entry_probability):
+            return None
         from scipy import stats
 
         n_rivals = np.arange(self.mechanism.min_bidders - 1, self.n_population)
@@ -330,9 +341,10 @@ class Market:
     def _observer_model(self):
         kind = self.value_process.kind
         if kind not in self._models:
+            q = self.entry_probability
             n_ref = self.n_per_auction or max(
                 self.mechanism.min_bidders,
-                int(round(self.entry_probability * self.n_population)),
+                0 if callable(q) else int(round(q * self.n_population)),
             )
             mech = self._bound_for(n_ref)[0]
             self._models[kind] = observer_model(mech, self.prior, kind, self._rival_pmf())
@@ -465,7 +477,7 @@ class _Run:
             groups = [(np.arange(size), seats, values)]
         else:
             n_participants = self.house_rng.binomial(
-                market.n_population, market.entry_probability, size=size
+                market.n_population, self._entry(times), size=size
             ).astype(np.intp)
             groups = []
             for c in np.unique(n_participants[n_participants >= market.mechanism.min_bidders]):
@@ -498,6 +510,28 @@ class _Run:
             "winner": winner, "price": price, "winner_value": winner_value,
             "second_value": second_value,
         }
+
+    def _entry(self, times: np.ndarray):
+        """Entry probability per auction: the fixed one, or the rule's, checked."""
+        q = self.market.entry_probability
+        if not callable(q):
+            return q
+        name = getattr(q, "__name__", type(q).__name__)
+        try:
+            p = np.broadcast_to(np.asarray(q(times), dtype=float), times.shape)
+        except Exception as exc:  # noqa: BLE001 -- re-raised naming the rule and the times
+            raise MarketRunError(
+                f"the entry rule {name} failed on the auctions at times {times[0]:.6g}.."
+                f"{times[-1]:.6g}: {type(exc).__name__}: {exc}", None, float(times[0]),
+            ) from exc
+        bad = ~((p >= 0) & (p <= 1))
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise MarketRunError(
+                f"the entry rule {name} returned {p[i]} at time {times[i]:.6g}; an entry "
+                "probability must be in [0, 1]", None, float(times[i]),
+            )
+        return p
 
     def _run_mechanism(self, n, values, times, auctions):
         state = self.mech_rng.bit_generator.state
