@@ -11,7 +11,12 @@ import privauction as pa
 from privauction.estimators import mutual_information
 from privauction.mechanisms import Mechanism, MechanismContractError, top_two
 from privauction.simulator._world_observer import LotteryModel
-from privauction.simulator._world_values import BidderValues, MarkovRefresh, stream_uniforms
+from privauction.simulator._world_values import (
+    BidderValues,
+    MarkovRefresh,
+    spawned_states,
+    stream_uniforms,
+)
 from privauction.simulator.world import (
     Market,
     MarketRunError,
@@ -67,6 +72,10 @@ def test_adding_a_bidder_changes_no_other_bidders_values():
     root = np.random.SeedSequence(11)
     k5, k6 = _bidder_keys(root, 5), _bidder_keys(root, 6)
     assert np.array_equal(k5[0], k6[0][:5]) and np.array_equal(k5[1], k6[1][:5])
+    # bidder i's keys are the state of the SeedSequence spawned for it, child (3, i) of the run
+    for i in (0, 3, 5):
+        state = np.random.SeedSequence(11, spawn_key=(3, i)).generate_state(2, np.uint64)
+        assert k6[0][i] == state[0] and k6[1][i] == state[1]
     v30 = spa_market(n_population=30).run(1.0, rng=11).initial_values
     v31 = spa_market(n_population=31).run(1.0, rng=11).initial_values
     assert np.array_equal(v30, v31[:30])
@@ -363,3 +372,16 @@ def test_an_entry_rule_sets_the_entry_probability_per_auction():
 
     with pytest.raises(MarketRunError, match="entry rule broken returned 1.5 at time"):
         spa_market(n_per_auction=None, entry_probability=broken).run(1.0, rng=0)
+
+
+@pytest.mark.parametrize("entropy", [0, 2**70 + 5, [1, 2, 3, 4, 5, 6]])
+@pytest.mark.parametrize("spawn_key", [(), (7, 2**40)])
+@pytest.mark.parametrize("pool_size", [4, 8])
+def test_vectorised_spawning_equals_numpy_seedsequence(entropy, spawn_key, pool_size):
+    root = np.random.SeedSequence(entropy, spawn_key=spawn_key, pool_size=pool_size)
+    fast = spawned_states(root, (3,), 40)
+    slow = np.stack([
+        np.random.SeedSequence(entropy, spawn_key=spawn_key + (3, i), pool_size=pool_size)
+        .generate_state(2, np.uint64) for i in range(40)
+    ])
+    np.testing.assert_array_equal(fast, slow)

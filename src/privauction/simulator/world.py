@@ -43,8 +43,9 @@ Seeding
 One :class:`numpy.random.SeedSequence` per run, spawned per agent: child 0 drives arrivals,
 child 1 the auction house's choice of participants, child 2 the mechanism's randomness, and
 child 3 is spawned once more per bidder (bidder ``i`` gets child ``(3, i)``), whose state keys
-that bidder's value stream (:mod:`privauction.simulator._world_values`). A run is reproducible
-from its seed and ``tick``, and adding a bidder changes no other bidder's values.
+that bidder's value stream (:mod:`privauction.simulator._world_values`; the per-bidder spawn is
+computed vectorised and equals numpy's ``SeedSequence`` bit for bit). A run is reproducible from
+its seed and ``tick``, and adding a bidder changes no other bidder's values.
 
 References
 ----------
@@ -68,7 +69,7 @@ from .._validation import check_int, check_real
 from ..mechanisms.base import Mechanism
 from ..priors import _label, validate_prior
 from ._world_observer import FeedObserver, observer_model
-from ._world_values import BidderValues, MarkovRefresh, as_value_process
+from ._world_values import BidderValues, MarkovRefresh, as_value_process, spawned_states
 from .batch import Outcomes
 
 __all__ = [
@@ -143,9 +144,12 @@ def _child(root: np.random.SeedSequence, *key: int) -> np.random.SeedSequence:
 
 
 def _bidder_keys(root: np.random.SeedSequence, n_population: int) -> tuple[np.ndarray, np.ndarray]:
-    state = np.empty((n_population, 2), dtype=np.uint64)
-    for i in range(n_population):
-        state[i] = _child(root, _AGENT_BIDDERS, i).generate_state(2, np.uint64)
+    """Each bidder's two stream keys: the state of its spawned child ``(3, i)`` of ``root``.
+
+    Exactly ``_child(root, 3, i).generate_state(2, np.uint64)``, computed vectorised over the
+    bidders (:func:`~privauction.simulator._world_values.spawned_states`).
+    """
+    state = spawned_states(root, (_AGENT_BIDDERS,), n_population, n_words=2)
     return state[:, 0].copy(), state[:, 1].copy()
 
 
