@@ -419,7 +419,10 @@ def _serial(func, tasks, fixed, seed, n_jobs, client):
 def _joblib(func, tasks, fixed, seed, n_jobs, client):
     from joblib import Parallel, delayed
 
-    parallel = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator_unordered")
+    try:  # joblib >= 1.4 yields results as they finish
+        parallel = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator_unordered")
+    except ValueError:  # pragma: no cover - older joblib: in submission order
+        parallel = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
     yield from parallel(
         delayed(_run_task)(func, params, fixed, seed, cell, rep) for cell, rep, params in tasks
     )

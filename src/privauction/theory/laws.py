@@ -155,7 +155,7 @@ def _bisect_ppf(cdf, low: float, high: float, n_iter: int = 200):
             up = np.asarray(cdf(mid), dtype=float) >= u
             hi = np.where(up, mid, hi)
             lo = np.where(up, lo, mid)
-        return hi
+        return np.where(np.asarray(cdf(np.float64(low)), dtype=float) >= u, low, hi)
 
     return ppf
 
