@@ -53,6 +53,7 @@ def test_spawn_key_is_the_two_level_spawn():
     np.testing.assert_array_equal(a, b)
 
 
+@pytest.mark.slow
 def test_joblib_two_workers_gives_the_identical_table(serial_table):
     par = run_sweep(tasks.draws, tasks.GRID, n_replications=3, seed=11, backend="joblib",
                     n_jobs=2, progress=False)
