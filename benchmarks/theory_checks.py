@@ -152,9 +152,8 @@ def bound_section(lines):
                      (stats.truncexpon(b=2), 2)):
         X = winner_value_law(prior, n)
         spa = ordered_mi_lower_bound(X, spa_price_law(prior, n))
-        beta = ordered_mi_lower_bound(X, beta_price_law(prior, n), epsabs=1e-8, epsrel=1e-8)
-        lot = ordered_mi_lower_bound(X, winner_bid_lottery_price_law(prior, n), epsabs=1e-8,
-                                     epsrel=1e-8)
+        beta = ordered_mi_lower_bound(X, beta_price_law(prior, n))
+        lot = ordered_mi_lower_bound(X, winner_bid_lottery_price_law(prior, n))
         lines.append(f"{prior.dist.name:<13} {n}   {spa:.6f}      {beta:.6f}      {lot:.6f}")
     lines.append("")
 

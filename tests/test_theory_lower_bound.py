@@ -61,11 +61,9 @@ def test_step_3_mean_preserving_spreads_raise_the_bound(prior, n):
     X = winner_value_law(prior, n)
     spa = ordered_mi_lower_bound(X, spa_price_law(prior, n))
     with warnings.catch_warnings():
-        warnings.simplefilter("error")  # tabulated laws reach 1e-8 without quadrature warnings
-        lottery = ordered_mi_lower_bound(X, winner_bid_lottery_price_law(prior, n),
-                                         epsabs=1e-8, epsrel=1e-8)
-        beta = ordered_mi_lower_bound(X, beta_price_law(prior, n, n_nodes=24, n_grid=120),
-                                      epsabs=1e-8, epsrel=1e-8)
+        warnings.simplefilter("error")  # tabulated laws declare 1e-8: no quadrature warnings
+        lottery = ordered_mi_lower_bound(X, winner_bid_lottery_price_law(prior, n))
+        beta = ordered_mi_lower_bound(X, beta_price_law(prior, n, n_nodes=24, n_grid=120))
     # Measured gaps are >= 0.05 nats (e.g. uniform, n = 2: 0.307 < 0.469 < 0.693 = log 2).
     assert spa + 0.05 < beta < lottery
     if prior.dist.name == "uniform":  # m(w) = (n-1)/n is constant: the bound is log n

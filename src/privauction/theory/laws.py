@@ -67,6 +67,10 @@ class Law:
         Points of positive mass (quadrature breakpoints). Empty for a non-atomic law.
     name : str
         A readable label.
+    accuracy : float
+        Absolute accuracy of ``cdf`` and ``sf`` when they are themselves numerical (tabulated
+        laws); :func:`~privauction.theory.ordered_mi_lower_bound` asks its quadrature for no
+        more. 0 for closed forms.
     """
 
     cdf: Callable = field(repr=False)
@@ -77,6 +81,7 @@ class Law:
     pdf: Callable | None = field(default=None, repr=False)
     atoms: tuple[float, ...] = ()
     name: str = ""
+    accuracy: float = 0.0
 
     def __repr__(self) -> str:
         atoms = f", atoms={self.atoms}" if self.atoms else ""
@@ -169,6 +174,7 @@ def payment_law(
     pdf: Callable | None = None,
     atoms=(),
     name: str = "payment",
+    accuracy: float = 0.0,
 ) -> Law:
     """A general payment law ``Y`` from its (right-continuous, possibly jumping) CDF.
 
@@ -182,6 +188,8 @@ def payment_law(
         Survival function, quantile function, density of the continuous part.
     atoms : sequence of float
         Points where the CDF jumps; the quadrature of Eq. (4) breaks there.
+    accuracy : float
+        Absolute accuracy of ``cdf`` if it is numerical (see :class:`Law`).
 
     Examples
     --------
@@ -198,7 +206,8 @@ def payment_law(
     if ppf is None and math.isfinite(low) and math.isfinite(high):
         ppf = _bisect_ppf(cdf, low, high)
     atoms = tuple(sorted(float(a) for a in atoms))
-    return Law(cdf=cdf, sf=sf, ppf=ppf, pdf=pdf, support=(low, high), atoms=atoms, name=name)
+    return Law(cdf=cdf, sf=sf, ppf=ppf, pdf=pdf, support=(low, high), atoms=atoms, name=name,
+               accuracy=float(accuracy))
 
 
 def _reserve_quantile(prior, reserve) -> tuple[float, float]:
@@ -342,7 +351,7 @@ def winner_bid_lottery_price_law(prior, n_bidders: int, *, n_grid: int = 4097) -
         return np.where(np.asarray(s, dtype=float) < 0, 0.0, 1.0 - sf(s))
 
     return payment_law(cdf, sf=sf, support=(0.0, high), atoms=(0.0,),
-                       name=f"winner-bid lottery price(n={n})")
+                       name=f"winner-bid lottery price(n={n})", accuracy=1e-8)
 
 
 def beta_price_law(prior, n_bidders: int, *, n_nodes: int = 64, n_grid: int = 120) -> Law:
@@ -412,4 +421,5 @@ def beta_price_law(prior, n_bidders: int, *, n_nodes: int = 64, n_grid: int = 12
     def cdf(s):
         return 1.0 - sf(s)
 
-    return payment_law(cdf, sf=sf, support=(low, high), name=f"Beta price(n={n})")
+    return payment_law(cdf, sf=sf, support=(low, high), name=f"Beta price(n={n})",
+                       accuracy=1e-8)

@@ -87,7 +87,8 @@ def ordered_mi_lower_bound(
         Any law with ``Y(s) >= X(s)`` for all ``s``; may have atoms (e.g.
         :func:`spa_price_law` with a reserve, or :func:`payment_law` of any CDF).
     epsabs, epsrel, limit : float, float, int
-        Passed to ``scipy.integrate.quad`` on each piece.
+        Passed to ``scipy.integrate.quad`` on each piece; the tolerances are raised to the
+        declared ``accuracy`` of a tabulated law (e.g. the lottery price laws, 1e-8).
     n_check : int
         Points of the ``u = X(s)`` grid on which ordering and divergence are checked.
 
@@ -126,6 +127,8 @@ def ordered_mi_lower_bound(
     epsrel = check_real(epsrel, "epsrel", lower=0.0)
     limit = check_int(limit, "limit", minimum=1)
     n_check = check_int(n_check, "n_check", minimum=16)
+    floor = max(X.accuracy, Y.accuracy)
+    epsabs, epsrel = max(epsabs, floor), max(epsrel, floor)
     gap = _Gap(X, Y)
 
     # Ordering (Lemma 2) and a zero set of positive X-measure (Section 6.2), on a grid.
