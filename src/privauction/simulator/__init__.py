@@ -2,5 +2,26 @@
 
 from .batch import Outcomes, draw_values, simulate
 from .observer import Observer
+from .world import (
+    Market,
+    MarketResult,
+    MarketRunError,
+    MarkovRefresh,
+    run_seasons,
+    season_outcomes,
+    seasons,
+)
 
-__all__ = ["Observer", "Outcomes", "draw_values", "simulate"]
+__all__ = [
+    "Market",
+    "MarketResult",
+    "MarketRunError",
+    "MarkovRefresh",
+    "Observer",
+    "Outcomes",
+    "draw_values",
+    "run_seasons",
+    "season_outcomes",
+    "seasons",
+    "simulate",
+]
