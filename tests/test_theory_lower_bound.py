@@ -163,3 +163,23 @@ def test_laws_agree_with_priors_module_and_have_consistent_quantiles():
     np.testing.assert_allclose(X.ppf(X.cdf(s)), s, atol=1e-12)
     upper = X.sf(s) < 0.5  # isf is used (and accurate) in the upper half only
     np.testing.assert_allclose(X.isf(X.sf(s[upper])), s[upper], atol=1e-12)
+
+
+def test_theory_imports_no_higher_layer():
+    # DESIGN.md: data flows one way; theory may use priors and mechanisms only.
+    import ast
+    from pathlib import Path
+
+    import privauction.theory
+
+    allowed = {"_validation", "priors", "mechanisms"}
+    for path in Path(privauction.theory.__file__).parent.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.level == 2:
+                top = (node.module or "").split(".")[0]
+                assert top in allowed, f"{path.name} imports privauction.{top}"
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                names = [node.module or ""] if isinstance(node, ast.ImportFrom) else [
+                    a.name for a in node.names]
+                for name in names:
+                    assert not name.startswith("privauction."), f"{path.name}: absolute {name}"

@@ -8,7 +8,7 @@
   or without a reserve), the lottery payment laws of Section 4.2 and :func:`payment_law` for any
   CDF.
 
-This package depends only on :mod:`privauction.priors` and :mod:`privauction.mechanisms`.
+It imports only :mod:`privauction.priors` (never scenarios, sweep or the CLI).
 """
 
 from .coupling import CouplingConvergenceWarning, CouplingResult, min_mi_coupling
