@@ -1,10 +1,14 @@
-"""Gao, Kannan, Oh & Viswanath (2017), Algorithm 1, as published: the reference that "mixed"
-improves on.
+"""Gao, Kannan, Oh & Viswanath (2017), the mixed-KSG estimator in the form of the authors'
+reference code: the baseline that "mixed" improves on.
 
-For each sample, ``ρ_i`` is the max-norm distance to its ``k``-th nearest neighbour; if
-``ρ_i = 0`` (``k`` or more identical copies), ``k̃_i`` is the number of copies, else ``k``;
-``n_x(i) = #{j ≠ i : |x_j − x_i| <= ρ_i}``, likewise ``n_y``; the estimate is the mean of
-``ψ(k̃_i) + log N − log(n_x(i) + 1) − log(n_y(i) + 1)``.
+For each sample, ``ρ_i`` is the max-norm distance to its ``k``-th nearest neighbour. If
+``ρ_i = 0`` (at least ``k`` identical copies), ``k̃_i`` is the number of samples equal to it
+and ``n_x(i)``, ``n_y(i)`` the numbers of samples tied with it in each coordinate (itself
+included); otherwise ``k̃_i = k`` and ``n_x(i) = #{j : |x_j − x_i| < ρ_i}`` (itself included),
+likewise ``n_y``. The estimate is the mean of ``ψ(k̃_i) + log N − ψ(n_x(i)) − ψ(n_y(i))``; on
+tie-free data it is KSG with ``log N`` in place of ``ψ(N)``. (The paper's Algorithm 1 writes
+``log(n + 1)`` and ``<=`` counts; the reference code, which the notes measured, uses the
+digamma function and strict counts, as here.)
 
 It is consistent for mixtures but, on a price with an atom, many points sit at the *same
 non-zero* distance from the atom, which this estimator does not treat specially; the notes
@@ -42,7 +46,8 @@ def _distinct_points(x, y, sx: SortedValues):
 
 
 def gao_radii(x, y, k, *, workers=1, sx=None, sy=None):
-    """``(ρ, k̃)`` per sample, with distinct points searched once (multiplicities as weights)."""
+    """``(ρ, k̃)`` per sample (``k̃`` the multiplicity where ``ρ = 0``), with distinct points
+    searched once (multiplicities as weights)."""
     sx = SortedValues(x) if sx is None else sx
     sy = SortedValues(y) if sy is None else sy
     n = x.shape[0]
@@ -50,7 +55,7 @@ def gao_radii(x, y, k, *, workers=1, sx=None, sy=None):
         return kth_distance_2d(x, y, k, workers=workers), np.full(n, float(k))
     ux, uy, mult, group = _distinct_points(x, y, sx)
     rho_u = np.zeros(ux.shape[0])
-    k_u = (mult - 1).astype(float)
+    k_u = mult.astype(float)
     need = np.flatnonzero(mult - 1 < k)
     if need.size:
         pts = np.column_stack((ux, uy))
@@ -70,8 +75,13 @@ def gao_mi(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1) -> float:
     n = x.shape[0]
     sx, sy = SortedValues(x), SortedValues(y)
     rho, k_tilde = gao_radii(x, y, k, workers=workers, sx=sx, sy=sy)
-    nx = count_within(sx, sx.sorted, rho[sx.order], strict=False)  # self included: n_x + 1
-    ny = count_within(sy, sy.sorted, rho[sy.order], strict=False)
-    return float(
-        np.mean(digamma(k_tilde)) + math.log(n) - np.mean(np.log(nx)) - np.mean(np.log(ny))
-    )
+    zero = rho == 0
+    psi = np.zeros(n)
+    for col in (sx, sy):
+        r = rho[col.order]
+        z = zero[col.order]
+        cnt = count_within(col, col.sorted, r, strict=True)  # self included
+        if z.any():  # ties with the point itself: |v_j - v_i| <= 0
+            cnt[z] = count_within(col, col.sorted[z], r[z], strict=False)
+        psi[col.order] += digamma(cnt)
+    return float(np.mean(digamma(k_tilde)) + math.log(n) - np.mean(psi))

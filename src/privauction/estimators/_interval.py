@@ -7,7 +7,11 @@ are genuine samples of size ``m`` from the same distribution:
 
 * **spread** -- the estimator's variance falls like ``1/n`` (KSG and its mixed and plug-in
   relatives, for a fixed law with positive MI), so ``SE_n ≈ sqrt(m/n) · sd(θ̂_m)``
-  (Politis, Romano & Wolf 1999, ch. 2);
+  (Politis, Romano & Wolf 1999, ch. 2). The subsamples are drawn from the one data set, so
+  their spread is that of ``θ̂_m`` *given* the data, smaller by the finite-population factor
+  ``1 − m/n`` in variance (as for the mean of a sample without replacement); hence
+  ``SE_n = sd_sub(θ̂_m) · sqrt(m / (n − m))``. Without that factor the standard errors came out
+  5 % short on every case of validation/estimator_coverage.py (m = n/10);
 * **bias** -- a kNN estimate is biased at finite ``n`` by boundaries of the support (the
   ``W >= P`` edge of every ex-post IR auction): measured on the second-price auction, the bias
   falls like ``n^{-1/2}`` (−0.018, −0.0051, −0.0018 nats at 10^3, 10^4, 10^5 for 2 bidders),
@@ -15,7 +19,7 @@ are genuine samples of size ``m`` from the same distribution:
   mean shows it: ``E θ̂_m − E θ̂_n = b(m) − b(n)``, and with ``b(n) ∝ n^{-1/2}``,
   ``b̂(n) = (mean θ̂_m − θ̂_n) / (sqrt(n/m) − 1)``.
 
-The interval is ``θ̂_n ± t_{B−1} · SE``, extended by ``|b̂|`` on the side where the bias
+The interval is ``θ̂_n ± t_{B−1} · SE_n``, extended by ``|b̂|`` on the side where the bias
 estimate puts the truth (the point estimate itself is not moved: correcting it would add the
 noise of ``b̂``, +30 % in standard deviation at ``m = n/10``). Without that extension the
 nominal 95 % interval covered the truth in 85 % of 150 runs of the 5-bidder second-price
@@ -77,7 +81,7 @@ def subsample_interval(
         for b in range(min(per_partition, n_resamples - i)):
             values[i] = statistic(perm[b * m : (b + 1) * m])
             i += 1
-    se = math.sqrt(m / n) * float(np.std(values, ddof=1))
+    se = math.sqrt(m / (n - m)) * float(np.std(values, ddof=1))
     bias = (float(np.mean(values)) - estimate) / (math.sqrt(n / m) - 1.0)
     half = float(stats.t.ppf(0.5 + level / 2.0, df=n_resamples - 1)) * se
     return SubsampleInterval(

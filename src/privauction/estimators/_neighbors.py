@@ -31,7 +31,7 @@ class SortedValues:
     __slots__ = ("order", "sorted", "unique", "cum", "has_ties")
 
     def __init__(self, values: np.ndarray, order: np.ndarray | None = None):
-        self.order = np.argsort(values, kind="stable") if order is None else order
+        self.order = np.argsort(values) if order is None else order
         self.sorted = values[self.order]
         new = np.empty(self.sorted.shape[0], dtype=bool)
         if new.size:
@@ -99,7 +99,7 @@ def count_within(col: SortedValues, centers, radii, *, strict: bool = True) -> n
     lo = _settle(lo, lo_pred, n_u)
     hi = np.searchsorted(u, centers + radii, side="right")
     hi = _settle(hi, hi_pred, n_u)
-    return col.cum[hi] - col.cum[lo]
+    return np.maximum(col.cum[hi] - col.cum[lo], 0)  # r = 0 with strict: empty, hi < lo
 
 
 def kth_distance_1d(sorted_values: np.ndarray, k: int) -> np.ndarray:

@@ -178,7 +178,7 @@ def estimate_privacy_loss(
     Notes
     -----
     The interval of a kNN estimate comes from subsampling without replacement (m out of n,
-    rescaled by ``sqrt(m/n)``, and extended by the bias that the subsample mean reveals; see
+    rescaled by ``sqrt(m/(n-m))``, and extended by the bias that the subsample mean reveals; see
     ``privauction.estimators._interval``), because the bootstrap duplicates points and biases a
     kNN estimate. Each subsample is drawn from *all* auctions, so the interval includes the
     uncertainty of the sold share. It costs about ``n_resamples / 10 + 1`` estimates on all
