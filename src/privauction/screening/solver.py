@@ -325,48 +325,164 @@ def _root(fun, x0, tol: float = 1e-11):
     return None
 
 
+def _foc_jacobian(model: ScreeningModel, z):
+    """Lemma 4's left sides ``a``, mass log-ratios ``b``, entropy, and their analytic
+    derivatives in the inner quantile cutoffs ``z`` (tridiagonal).
+
+    With ``E_j`` the mean virtual value of interval ``j`` and ``x_j`` its mass,
+    ``∂E_j/∂u_j = (v(θ_j) - E_j)/x_j``, ``∂E_j/∂u_{j-1} = (E_j - v(θ_{j-1}))/x_j`` and
+    ``dq/dE = 1/c''(q)``, so ``da_i = (E_i - v_i) dq_i + (v_i - E_{i+1}) dq_{i+1} +
+    (q_{i+1} - q_i) dv_i`` (``c'(q_j) = E_j``); ``dv_i/du_i`` by central differences.
+    """
+    fns = _ExactFns(model)
+    cost = model.cost
+    u = np.concatenate([[0.0], z, [1.0]])
+    theta, mass, safe, mean_v, q, cq = _moments(fns, cost, u)
+    v = np.asarray(fns.v(u, theta), dtype=float)
+    v[0] = model.virtual_value(np.array([model.low]), np.array([0.0]))[0]
+    v[-1] = model.high
+    a = (q[1:] - q[:-1]) * v[1:-1] - (cq[1:] - cq[:-1])
+    b = np.log(safe[:-1] / safe[1:])
+    ent = float(-np.sum(special.xlogy(safe, safe)))
+    dq_dE = 1.0 / np.maximum(cost.d2(q), 1e-300)
+    dq_right = dq_dE * (v[1:] - mean_v) / safe   # ∂q_j/∂u_j (right end of interval j)
+    dq_left = dq_dE * (mean_v - v[:-1]) / safe   # ∂q_j/∂u_{j-1}
+    h = 1e-6
+    lo, hi = np.maximum(z - h, 0.0), np.minimum(z + h, 1.0)
+    dv = (fns.v(hi, fns.theta(hi)) - fns.v(lo, fns.theta(lo))) / (hi - lo)
+    m = z.size
+    jac_a = np.zeros((m, m))
+    jac_b = np.zeros((m, m))
+    for i in range(m):  # cutoff i (0-based) sits between intervals i and i + 1
+        left, right = i, i + 1
+        e_l, e_r, vi = mean_v[left], mean_v[right], v[i + 1]
+        jac_a[i, i] = ((e_l - vi) * dq_right[left] + (vi - e_r) * dq_left[right]
+                       + (q[right] - q[left]) * dv[i])
+        if i > 0:
+            jac_a[i, i - 1] = (e_l - vi) * dq_left[left]
+        if i < m - 1:
+            jac_a[i, i + 1] = (vi - e_r) * dq_right[right]
+        jac_b[i, i] = 1.0 / safe[left] + 1.0 / safe[right]
+        if i > 0:
+            jac_b[i, i - 1] = -1.0 / safe[left]
+        if i < m - 1:
+            jac_b[i, i + 1] = -1.0 / safe[right]
+    return a, b, ent, jac_a, jac_b
+
+
+def _newton(fun_jac, x0, valid, *, tol: float = 1e-12, max_iter: int = 60):
+    """Damped Newton on ``F(x) = 0`` with an analytic Jacobian; None unless ``|F| <= tol``."""
+    x = np.asarray(x0, dtype=float)
+    f, jac = fun_jac(x)
+    norm = float(np.max(np.abs(f)))
+    for _ in range(max_iter):
+        if norm <= tol:
+            return x
+        try:
+            step = np.linalg.solve(jac, -f)
+        except np.linalg.LinAlgError:
+            return None
+        t = 1.0
+        while t > 1e-6:
+            x_new = x + t * step
+            if valid(x_new):
+                f_new, jac_new = fun_jac(x_new)
+                norm_new = float(np.max(np.abs(f_new)))
+                if np.isfinite(norm_new) and norm_new < norm:
+                    break
+            t *= 0.5
+        else:
+            return None
+        x, f, jac, norm = x_new, f_new, jac_new, norm_new
+    return x if norm <= tol else None
+
+
+def _polish_binding(model, problem, z0, kappa, lam0):
+    """Newton (then hybr/LM) on Lemma 4 with ``H = κ``: unknowns ``(z, λ)``."""
+    m = z0.size
+
+    def fun(x):
+        z, lam = x[:-1], x[-1]
+        _, _, e, _, _, aa, bb = problem.eval(np.ascontiguousarray(z))
+        return np.concatenate([aa - lam * bb, [e - kappa]])
+
+    def fun_jac(x):
+        z, lam = x[:-1], x[-1]
+        aa, bb, e, ja, jb = _foc_jacobian(model, z)
+        jac = np.zeros((m + 1, m + 1))
+        jac[:m, :m] = ja - lam * jb
+        jac[:m, m] = -bb
+        jac[m, :m] = -bb  # dH/du_k = -b_k
+        return np.concatenate([aa - lam * bb, [e - kappa]]), jac
+
+    def valid(x):
+        return bool(np.all(np.diff(np.concatenate([[0.0], x[:-1], [1.0]])) > 0))
+
+    x0 = np.concatenate([z0, [lam0]])
+    x = _newton(fun_jac, x0, valid)
+    if x is None:
+        x = _root(fun, x0)
+    if x is None or x[-1] < -1e-12:  # λ >= 0 (Lemma 4)
+        return None
+    return x[:-1], float(x[-1])
+
+
+def _polish_slack(model, problem, z0, floor, free):
+    """Newton (then hybr/LM) on ``a_i = 0`` (λ = 0) at the free cutoffs."""
+    idx = np.flatnonzero(free)
+
+    def embed(y):
+        z = z0.copy()
+        z[idx] = y
+        return z
+
+    def fun(y):
+        return problem.eval(np.ascontiguousarray(embed(y)))[5][idx]
+
+    def fun_jac(y):
+        aa, _, _, ja, _ = _foc_jacobian(model, embed(y))
+        return aa[idx], ja[np.ix_(idx, idx)]
+
+    def valid(y):
+        return bool(np.all(np.diff(np.concatenate([[0.0], embed(y), [1.0]])) > floor))
+
+    y = _newton(fun_jac, z0[idx], valid)
+    if y is None:
+        y = _root(fun, z0[idx])
+    return None if y is None else embed(y)
+
+
 def _polish(model: ScreeningModel, z0, kappa, constraint):
-    """Solve Lemma 4's conditions (and H = κ) on the exact prior; returns (z, λ, ok)."""
+    """Solve Lemma 4's conditions on the exact prior from ``z0``; returns ``(z, λ, ok)``.
+
+    Ex-ante: first with the constraint binding (``H = κ``, ``λ >= 0``; Prop. 2), then, for
+    an ``(n, κ)`` problem whose constraint is slack, with ``λ = 0``. Ex-post: ``λ = 0`` at
+    cutoffs whose neighbouring masses are above ``e^{-κ}``.
+    """
     problem = _Problem(_ExactFns(model), model.cost)
     m = z0.size
     if m == 0:
         return z0, math.nan, True
     _, _, ent, _, mass, a, b = problem.eval(z0)
     floor = math.exp(-kappa) if constraint == "ex-post" else 0.0
-    if constraint == "ex-ante" and ent >= kappa - 1e-7:
-        lam0 = _lstsq_lambda(a, b)
-
-        def fun(x):
-            z, lam = x[:-1], x[-1]
-            _, _, e, _, _, aa, bb = problem.eval(np.ascontiguousarray(z))
-            return np.concatenate([aa - lam * bb, [e - kappa]])
-
-        x = _root(fun, np.concatenate([z0, [lam0]]))
-        z, lam = (x[:-1], float(x[-1])) if x is not None else (z0, lam0)
+    result = None
+    if constraint == "ex-ante":
+        if ent >= kappa - 1e-3:
+            result = _polish_binding(model, problem, z0, kappa, _lstsq_lambda(a, b))
+        if result is None and ent < kappa - 1e-9:
+            z = _polish_slack(model, problem, z0, 0.0, np.ones(m, dtype=bool))
+            result = None if z is None else (z, 0.0)
     else:
-        # slack privacy constraint (ex-post, or ex-ante with H < κ): λ = 0 at free cutoffs.
-        free = np.ones(m, dtype=bool)
-        if constraint == "ex-post":
-            free = (mass[:-1] > floor + 1e-7) & (mass[1:] > floor + 1e-7)
+        free = (mass[:-1] > floor + 1e-7) & (mass[1:] > floor + 1e-7)
         if not free.any():
             return z0, 0.0, True
-        idx = np.flatnonzero(free)
-
-        def fun(y):
-            z = z0.copy()
-            z[idx] = y
-            return problem.eval(np.ascontiguousarray(z))[5][idx]
-
-        y = _root(fun, z0[idx])
-        z = z0.copy()
-        if y is not None:
-            z[idx] = y
-        lam = 0.0
-        x = y
-    if x is None:
+        z = _polish_slack(model, problem, z0, floor, free)
+        result = None if z is None else (z, 0.0)
+    if result is None:
         return z0, _lstsq_lambda(a, b), False
+    z, lam = result
     masses = np.diff(np.concatenate([[0.0], z, [1.0]]))
-    ok = np.all(masses > floor - 1e-12) and np.all(masses > 0)
+    ok = bool(np.all(masses > floor - 1e-12) and np.all(masses > 0))
     if constraint == "ex-ante" and ok:
         ok = problem.eval(np.ascontiguousarray(z))[2] <= kappa + 1e-9
     return (z if ok else z0), lam, ok
