@@ -35,7 +35,7 @@ import numpy as np
 from scipy.special import digamma, xlogy
 
 from ._ksg import ksg_mi, standardized
-from ._neighbors import SortedValues, count_within, kth_distance_1d
+from ._neighbors import SortedValues, count_within
 
 __all__ = ["atom_labels", "plugin_mi", "ross_mi", "mixed_mi"]
 
@@ -100,22 +100,17 @@ def ross_mi(labels: np.ndarray, v: np.ndarray, k: int) -> float:
     n = v.shape[0]
     order = np.lexsort((v, codes))
     vs, cs = v[order], codes[order]
-    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    d = np.empty(n)
+    # A value's k nearest same-class neighbours are within k places of it in the (class,
+    # value) order; a neighbour from another class is pushed to infinity. In a class of
+    # N_L <= k samples the (N_L - 1)-th neighbour is the farthest one of the class.
+    d = _kth_distance_1d_classes(vs, cs, k)
     k_i = np.minimum(k, sizes - 1)
-    for c in range(m):
-        seg = slice(starts[c], starts[c] + sizes[c])
-        if k_i[c] == k:
-            continue
-        d[seg] = kth_distance_1d(vs[seg], int(k_i[c]))
-    big = k_i == k
-    if big.any():
-        # One vectorised pass over all classes with >= k + 1 samples: a value's k nearest
-        # same-class neighbours are within k places of it in the (class, value) order, and a
-        # neighbour from another class is pushed to infinity.
-        rows = np.flatnonzero(big[cs])
-        d_all = _kth_distance_1d_classes(vs, cs, k)
-        d[rows] = d_all[rows]
+    small = sizes[cs] <= k
+    if small.any():
+        starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+        first, last = vs[starts], vs[starts + sizes - 1]
+        far = np.maximum(vs - first[cs], last[cs] - vs)
+        d[small] = far[small]
     col = SortedValues(v)
     # m_i counts every sample within d_i (self included by count_within; remove it).
     centers = v[col.order]

@@ -51,21 +51,22 @@ def _settle(index, pred, n):
     """Move each ``index`` to the first ``j`` in ``[0, n]`` with ``pred(j)`` true.
 
     ``pred(j, rows)`` must be monotone (false then true) in ``j`` for every row; ``index`` is a
-    close guess (off by a few places from rounding), so the loops run a handful of passes over
-    a shrinking set of rows.
+    close guess (off by a place or two from rounding), so after one pass over all rows the
+    loops run over a handful of rows.
     """
-    rows = np.flatnonzero(index > 0)
+    everything = slice(None)
+    back = (index > 0) & pred(np.maximum(index - 1, 0), everything)
+    rows = np.flatnonzero(back)
     while rows.size:
-        back = pred(index[rows] - 1, rows)
-        rows = rows[back]
         index[rows] -= 1
         rows = rows[index[rows] > 0]
-    rows = np.flatnonzero(index < n)
+        rows = rows[pred(index[rows] - 1, rows)]
+    fwd = (index < n) & ~pred(np.minimum(index, n - 1), everything)
+    rows = np.flatnonzero(fwd)
     while rows.size:
-        fwd = ~pred(index[rows], rows)
-        rows = rows[fwd]
         index[rows] += 1
         rows = rows[index[rows] < n]
+        rows = rows[~pred(index[rows], rows)]
     return index
 
 
