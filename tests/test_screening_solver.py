@@ -6,6 +6,8 @@ import math
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy import stats
 
 from privauction.screening import (
@@ -126,3 +128,27 @@ def test_kappa_zero_is_one_interval_and_profit_increases():
 def test_uniform_welfare_does_not_depend_on_kappa():
     w = [optimal_menu(UNIFORM, k).welfare for k in (0.0, 0.4, 1.1, 2.0)]
     assert np.ptp(w) <= 1e-10
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    prior_label=st.sampled_from(sorted(EXAMPLE_PRIORS)),
+    cost_label=st.sampled_from(sorted(EXAMPLE_COSTS)),
+    quantiles=st.lists(st.floats(0.01, 0.99), min_size=0, max_size=6, unique=True),
+)
+def test_any_interval_menu_is_incentive_compatible(prior_label, cost_label, quantiles):
+    # Lemma 1 with Eqs. (3)-(4): for any cutoffs, buyers facing only the menu pick the item of
+    # their own interval; quantities increase; Eq. (2) = E[p - c(q)]; Eq. (5) <= log n.
+    from privauction.screening import choose
+
+    prior = EXAMPLE_PRIORS[prior_label]
+    u = np.sort(np.array(quantiles))
+    if u.size and np.min(np.diff(np.concatenate([[0.0], u, [1.0]]))) < 1e-3:
+        return
+    m = interval_mechanism(prior, prior.ppf(u), cost=EXAMPLE_COSTS[cost_label]())
+    assert np.all(np.diff(m.quantities) > 0)
+    mids = 0.5 * (m.cutoffs[:-1] + m.cutoffs[1:])
+    assert choose(m.quantities, m.prices, mids).tolist() == list(range(m.n_intervals))
+    assert m.profit == pytest.approx(
+        float(np.sum(m.masses * (m.prices - m.model.cost(m.quantities)))), abs=1e-10)
+    assert m.privacy_loss <= math.log(m.n_intervals) + 1e-12

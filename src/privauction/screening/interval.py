@@ -172,7 +172,7 @@ def interval_mechanism(prior, cutoffs, *, cost=None) -> IntervalMenu:
     >>> round(m.profit, 10), round(m.privacy_loss, 10)  # 1/2 + 1/6 - (1/6)(2 / 8); log 2
     (0.625, 0.6931471806)
     """
-    model = screening_model(prior, cost)
+    model = screening_model(prior, cost, warn=False)
     c = np.asarray(cutoffs, dtype=float).ravel()
     if c.size and not np.all(np.isfinite(c)):
         raise ValueError("`cutoffs` must be finite")

@@ -307,7 +307,8 @@ class ScreeningModel:
         return theta, mass, mean_v
 
 
-def screening_model(prior, cost=None, *, name: str = "prior") -> ScreeningModel:
+def screening_model(prior, cost=None, *, name: str = "prior", warn: bool = True
+                    ) -> ScreeningModel:
     """Validate ``prior`` and ``cost`` against Section 3's assumptions.
 
     Raises
@@ -323,7 +324,8 @@ def screening_model(prior, cost=None, *, name: str = "prior") -> ScreeningModel:
     -----
     ScreeningWarning
         When ``v(θ_low) = 0`` (within 1e-9) and ``c''(0) = 0``: footnote 5 of the paper
-        allows ``v(θ_low) = 0`` only when ``c''(0) > 0``.
+        allows ``v(θ_low) = 0`` only when ``c''(0) > 0`` (an existence condition, so not
+        raised with ``warn=False``, as for a menu with given cutoffs).
 
     Examples
     --------
@@ -375,7 +377,7 @@ def screening_model(prior, cost=None, *, name: str = "prior") -> ScreeningModel:
             "support, truncated normal)"
         )
     c = as_cost(cost, q_max=float(max(1.0, 1.5 * high)), name="cost")
-    if abs(v_low) <= 1e-9 * scale and not float(c.d2(np.array([0.0]))[0]) > 1e-12:
+    if warn and abs(v_low) <= 1e-9 * scale and not float(c.d2(np.array([0.0]))[0]) > 1e-12:
         warnings.warn(
             f"`{name}` has v(θ_low) = 0 and the cost has c''(0) = 0: the lowest types get "
             "quantity 0 and existence of the optimum is not guaranteed (footnote 5 of the "
