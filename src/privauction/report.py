@@ -95,31 +95,37 @@ def _img(uri: str, caption: str) -> str:
 
 
 def estimate_figure(rows: pd.DataFrame, title: str = ""):
-    """Each check's estimate with its interval (dot and bar) beside its analytical value (cross).
+    """Each check's estimate and interval beside its analytical value, in two panels.
 
-    Rows without a finite estimate are left out; the colour is the verdict. The x axis is
-    logarithmic when the positive values span more than two decades.
+    Left: the values (dot and bar: estimate and interval, coloured by the verdict; black
+    cross: the analytical value), on a log axis when the positive values span more than two
+    decades. Right: where the analytical value falls inside the interval,
+    ``(analytical − estimate) / half-width`` on the side it lies (−1 and +1 are the interval's
+    ends, so agreement is a point inside the grey band) — one scale for every check, however
+    large its value; drawn for agreement checks only (rules that say "inside", "covers" or
+    "agree"), not for orderings. Rows without a finite estimate are left out.
     """
     import matplotlib.pyplot as plt
 
     rows = rows[np.isfinite(pd.to_numeric(rows["estimate"], errors="coerce"))]
     height = 1.3 + 0.22 * max(len(rows), 1)
-    fig, ax = plt.subplots(figsize=(8, min(height, 14)))
+    fig, (ax, bx) = plt.subplots(1, 2, figsize=(9, min(height, 14)), sharey=True,
+                                 gridspec_kw={"width_ratios": [3, 1.3], "wspace": 0.05})
     if len(rows) == 0:
         ax.text(0.5, 0.5, "no finite estimates", ha="center", va="center")
         ax.set_axis_off()
+        bx.set_axis_off()
         return fig
     y = np.arange(len(rows))[::-1]
     est = rows["estimate"].to_numpy(float)
     lo = np.where(np.isfinite(rows["ci_low"]), rows["ci_low"], est)
     hi = np.where(np.isfinite(rows["ci_high"]), rows["ci_high"], est)
-    colours = [_PASS if v else _FAIL for v in rows["verdict"]]
-    for yi, e, a, b, c in zip(y, est, lo, hi, colours, strict=False):
-        ax.plot([a, b], [yi, yi], color=c, lw=2, solid_capstyle="butt")
-        ax.plot([e], [yi], "o", color=c, ms=4)
+    colours = np.array([_PASS if v else _FAIL for v in rows["verdict"]])
+    ax.hlines(y, lo, hi, colors=colours, lw=2)
+    ax.scatter(est, y, c=colours, s=14, zorder=3)
     ana = rows["analytical"].to_numpy(float)
     fin = np.isfinite(ana)
-    ax.plot(ana[fin], y[fin], "x", color="black", ms=7, mew=1.5, label="analytical")
+    ax.plot(ana[fin], y[fin], "x", color="black", ms=7, mew=1.5, label="analytical", zorder=4)
     values = np.concatenate([est, lo, hi, ana[fin]])
     positive = values[values > 0]
     if positive.size and values.min() > 0 and positive.max() / positive.min() > 100:
@@ -128,10 +134,23 @@ def estimate_figure(rows: pd.DataFrame, title: str = ""):
     ax.set_yticks(y, labels, fontsize=7 if len(rows) < 40 else 5)
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.grid(axis="x", alpha=0.3)
-    ax.plot([], [], "o-", color=_PASS, label="estimate and interval (pass)")
-    ax.plot([], [], "o-", color=_FAIL, label="estimate and interval (fail)")
-    ax.legend(fontsize=7.5, loc="best")
+    ax.plot([], [], "o-", color=_PASS, label="estimate, interval (pass)")
+    ax.plot([], [], "o-", color=_FAIL, label="estimate, interval (fail)")
+    ax.legend(fontsize=7, loc="best")
     ax.set_title(title, fontsize=10)
+    # Right panel: the analytical value's position in the interval.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        half = np.where(ana >= est, hi - est, est - lo)
+        pos = (ana - est) / half
+    agreement = rows["rule"].astype(str).str.contains(r"inside|covers|agree", case=False)
+    ok = fin & np.isfinite(pos) & agreement.to_numpy()
+    bx.axvspan(-1, 1, color="0.9")
+    bx.axvline(0, color="0.6", lw=0.8)
+    bx.scatter(np.clip(pos[ok], -2, 2), y[ok], c=colours[ok], s=14, zorder=3)
+    bx.set_xlim(-2.2, 2.2)
+    bx.set_xticks([-2, -1, 0, 1, 2], ["<-2", "-1", "0", "1", ">2"])
+    bx.set_title("analytical in the interval", fontsize=9)
+    bx.set_xlabel("-1, +1: interval ends", fontsize=8)
     return fig
 
 
@@ -139,6 +158,8 @@ def _claims_table(results: pd.DataFrame, errors: dict[str, str]) -> str:
     lines = ["<table><tr><th>paper</th><th>claim</th><th>scenario</th><th>checks passed</th>"
              "<th>verdict</th><th>seconds</th><th>what it checks</th></tr>"]
     for name, grp in results.groupby("scenario", sort=False):
+        if name in errors:
+            continue
         ok = bool(grp["verdict"].all())
         scenario = registry.get(name) if name in registry else None
         desc = scenario.description if scenario is not None else ""
@@ -154,8 +175,9 @@ def _claims_table(results: pd.DataFrame, errors: dict[str, str]) -> str:
     for name, error in errors.items():
         claim = registry.get(name).claim if name in registry else ""
         lines.append(
-            f'<tr class="failed"><td></td><td>{html.escape(claim)}</td><td><code>{html.escape(name)}'
-            f'</code></td><td class="num">0 / 0</td><td class="bad">ERROR</td><td></td>'
+            f'<tr class="failed"><td></td><td>{html.escape(claim)}</td>'
+            f'<td><code>{html.escape(name)}</code></td><td class="num">0 / 0</td>'
+            f'<td class="bad">ERROR</td><td></td>'
             f'<td class="error">{html.escape(error)}</td></tr>'
         )
     lines.append("</table>")
