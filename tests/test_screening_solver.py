@@ -152,3 +152,12 @@ def test_any_interval_menu_is_incentive_compatible(prior_label, cost_label, quan
     assert m.profit == pytest.approx(
         float(np.sum(m.masses * (m.prices - m.model.cost(m.quantities)))), abs=1e-10)
     assert m.privacy_loss <= math.log(m.n_intervals) + 1e-12
+
+
+@pytest.mark.parametrize("kappa", [1e-6, 1e-4])
+def test_tiny_kappa_gives_two_intervals_with_a_tiny_one(kappa):
+    m = optimal_menu(UNIFORM, kappa)
+    cf = uniform_quadratic_optimum(kappa)
+    assert m.n_intervals == 2
+    assert m.masses.min() == pytest.approx(cf.short_mass, rel=1e-6)
+    assert m.privacy_loss == pytest.approx(kappa, rel=1e-9)

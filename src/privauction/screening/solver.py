@@ -51,6 +51,11 @@ __all__ = [
 
 CONSTRAINTS = ("ex-ante", "ex-post")
 
+#: An interval with less mass than this after the search has collapsed onto its neighbour
+#: (the search keeps masses >= 1e-10); a κ so small that the optimal short interval would be
+#: below it (κ < ~2e-8) returns one interval.
+_COLLAPSED = 1e-9
+
 
 @dataclass(frozen=True, eq=False, repr=False)
 class OptimalMenu(IntervalMenu):
@@ -521,7 +526,7 @@ def _solve_n(model, table_problem, n, kappa, constraint, n_random, rng):
         if any(np.max(np.abs(z - s)) < 1e-6 for s in seen):
             continue
         seen.append(z)
-        if np.diff(np.concatenate([[0.0], z, [1.0]])).min() < 1e-6:
+        if np.diff(np.concatenate([[0.0], z, [1.0]])).min() < _COLLAPSED:
             # collapsed onto fewer intervals (n above the optimal count): nothing to polish
             pe = exact.eval(np.ascontiguousarray(z))[0]
             if best is None or pe > best[0]:
@@ -630,6 +635,8 @@ def optimal_menu(
         for n in range(1, n_hi + 1):
             results[n] = _solve_n(model, table, n, kappa, constraint, n_random, gen)
     else:
+        if n_lo > 1 or kappa < 1e-8:
+            results[1] = _solve_n(model, table, 1, kappa, constraint, n_random, gen)
         n = n_lo
         best_profit = -math.inf
         misses = 0
@@ -637,7 +644,7 @@ def optimal_menu(
             r = _solve_n(model, table, n, kappa, constraint, n_random, gen)
             if r is not None:
                 masses = np.diff(np.concatenate([[0.0], r[1], [1.0]]))
-                if n > 1 and masses.min() < 1e-6:  # collapsed: really n - 1 intervals
+                if n > 1 and masses.min() < _COLLAPSED:  # really n - 1 intervals
                     r = None
             results[n] = r
             if r is not None and (best_profit == -math.inf or r[0] > best_profit + 1e-12 * max(
