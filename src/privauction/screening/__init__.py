@@ -10,12 +10,23 @@ quality/quantity to a buyer with private type θ may learn at most κ nats about
 * :class:`MenuMechanism`, :func:`simulate_buyers` — simulated buyers choosing from a menu and
   the seller-observer's posterior;
 * :class:`IntervalAuction` — the two-buyer interval auction of Prop. 9;
-* :mod:`~privauction.screening.sequential` — the sequential mechanism of Section 6.1.
+* :mod:`~privauction.screening.sequential` — the sequential mechanism of Section 6.1;
+* :func:`full_separation` — the κ = ∞ limit (unconstrained Mussa–Rosen);
+* :mod:`~privauction.screening.examples` — priors and costs satisfying Section 3.
+
+Example
+-------
+>>> from scipy import stats
+>>> from privauction.screening import optimal_menu
+>>> menu = optimal_menu(stats.uniform(1, 1), kappa=1.5)   # θ ~ U[1, 2], c(q) = q²/2
+>>> menu.n_intervals, round(menu.profit, 6), round(menu.privacy_loss, 6)
+(5, 0.657459, 1.5)
 """
 
 from .auction import IntervalAuction, auction_profit, deviation_gains, interim_tables
 from .buyers import (
     BuyerOutcomes,
+    EntropyEstimate,
     MenuMechanism,
     choose,
     estimate_mi,
@@ -31,6 +42,7 @@ from .closed_form import (
     uniform_quadratic_profit,
 )
 from .interval import IntervalMenu, entropy, interval_mechanism
+from .limits import SeparatingValues, full_separation
 from .model import (
     Cost,
     ScreeningModel,
@@ -54,6 +66,7 @@ from .solver import (
 __all__ = [
     "BuyerOutcomes",
     "Cost",
+    "EntropyEstimate",
     "IntervalAuction",
     "MechanismRun",
     "MenuMechanism",
@@ -71,11 +84,13 @@ __all__ = [
     "OptimalMenu",
     "ScreeningModel",
     "ScreeningWarning",
+    "SeparatingValues",
     "UniformQuadraticOptimum",
     "as_cost",
     "cosh_cost",
     "entropy",
     "ex_post_intervals",
+    "full_separation",
     "interval_mechanism",
     "lemma4_residuals",
     "lemma5_masses",

@@ -32,6 +32,7 @@ __all__ = [
     "BuyerOutcomes",
     "simulate_buyers",
     "plugin_entropy",
+    "EntropyEstimate",
     "estimate_mi",
 ]
 

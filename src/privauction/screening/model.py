@@ -316,7 +316,9 @@ def screening_model(prior, cost=None, *, name: str = "prior", warn: bool = True
     TypeError
         ``prior`` is not a frozen continuous scipy.stats distribution; ``cost`` of a wrong type.
     ValueError
-        Unbounded support; density zero or infinite at an end of the support; virtual value
+        Unbounded support; density infinite at an end of the support, or vanishing there
+        faster than the virtual value allows (a zero at ``θ_high`` with a finite ``v``, as
+        for ``beta(1, 2)``, is accepted); virtual value
         not increasing or negative at ``θ_low``; a cost that is not convex or has
         ``c(0) != 0`` or ``c'(0) != 0``. The message names the parameter and what to change.
 

@@ -74,7 +74,9 @@ class OptimalMenu(IntervalMenu):
         for ex-post, of the unconstrained conditions at cutoffs whose neighbouring masses are
         above the bound.
     profit_by_n : tuple of (int, float)
-        Best profit found with exactly ``n`` non-degenerate intervals (NaN if none).
+        Best profit found with exactly ``n`` non-degenerate intervals, for every ``n``
+        searched; NaN when every search for that ``n`` collapsed onto fewer intervals (an
+        interval of mass < 1e-9), i.e. ``n`` is above the optimal count.
     converged : bool
         Whether the polishing root finder converged for the returned solution.
     """
@@ -566,7 +568,8 @@ def optimal_menu(
         Bounded support; density bounded away from 0; increasing virtual value
         ``v(θ) = θ - (1-F)/f`` with ``v(θ_low) >= 0`` (Section 3).
     kappa : float
-        Privacy capacity κ >= 0 in nats; ``κ = 0`` gives one interval (full pooling).
+        Privacy capacity κ >= 0 in nats; ``κ = 0`` gives one interval (full pooling), and so
+        does a κ below about 2e-8, whose optimal short interval would hold less than 1e-9.
     constraint : {"ex-ante", "ex-post"}
     cost : Cost, callable ``c(q)`` or pair ``(c, c')``, optional
         Convex production cost with ``c(0) = c'(0) = 0``; ``q²/2`` by default.
