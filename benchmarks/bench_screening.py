@@ -142,6 +142,16 @@ def main():
         print("    masses:", np.array2string(m.masses, precision=4, max_line_width=200),
               " profit by n:", [(n, round(v, 9)) for n, v in m.profit_by_n])
 
+    from privauction.scenarios.screening_global import EXHAUSTIVE_CASES, exhaustive_three
+
+    print("\n   exhaustive search over 3-interval partitions with H = κ (4000-point grid)")
+    for p, c, k in EXHAUSTIVE_CASES:
+        prior, cost = EXAMPLE_PRIORS[p], EXAMPLE_COSTS[c]()
+        m = optimal_menu(prior, k, cost=cost)
+        best = exhaustive_three(screening_model(prior, cost), k, 4000)
+        print(f"   {p}, {c}, κ = {k:g}: solver n = {m.n_intervals}, profit {m.profit:.12f}; "
+              f"exhaustive best {best:.12f}; solver - exhaustive = {m.profit - best:.2e}")
+
     # 4. simulated buyers -------------------------------------------------------------------
     n_b = args.n_buyers
     print(f"\n## 4. simulated buyers, N = {n_b} per case (99.9 % CIs)")

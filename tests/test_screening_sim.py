@@ -97,8 +97,9 @@ def test_section61_sequential_same_profit_less_privacy():
 @pytest.mark.parametrize("name,params", [
     ("screening-lemma5", {}),
     ("screening-frontier", {"n_grid": 4, "kappa_max": 0.8}),
-    ("screening-global", {"n_random": 60, "n_local": 2,
-                          "cases": (("beta(1,2)[1,2]", "cosh(q)-1", 1.5),)}),
+    ("screening-global", {"n_random": 60, "n_local": 2, "n_grid": 300,
+                          "cases": (("beta(1,2)[1,2]", "cosh(q)-1", 1.5),),
+                          "exhaustive_cases": (("beta(1,2)[1,2]", "cosh(q)-1", 1.0),)}),
     ("screening-welfare", {"kappas": (0.0, 0.5, 1.5),
                            "priors": ("uniform[1,2]", "truncnorm-increasing[2,3]",
                                       "beta(1,2)[1,2]")}),
