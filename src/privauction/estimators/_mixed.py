@@ -145,13 +145,21 @@ def mixed_mi(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, standard
     """The chain-rule estimate described in the module docstring, in nats."""
     n = x.shape[0]
     sx, sy = SortedValues(x), SortedValues(y)
+    if not (sx.has_ties or sy.has_ties):  # no atom possible: the KSG estimate itself
+        order_x, order_y = sx.order, sy.order
+        del sx, sy
+        if standardize:  # scaling keeps the sort orders
+            x, y = standardized(x), standardized(y)
+        return ksg_mi(x, y, k, workers=workers, order_x=order_x, order_y=order_y)
     a = atom_labels(sx, k + 1)
     b = atom_labels(sy, k + 1)
     a_cont, b_cont = a < 0, b < 0
     if a_cont.all() and b_cont.all():
-        if standardize:  # scaling keeps the sort orders
+        order_x, order_y = sx.order, sy.order
+        del sx, sy
+        if standardize:
             x, y = standardized(x), standardized(y)
-        return ksg_mi(x, y, k, workers=workers, order_x=sx.order, order_y=sy.order)
+        return ksg_mi(x, y, k, workers=workers, order_x=order_x, order_y=order_y)
     total = plugin_mi(a, b)
     nb_c = int(b_cont.sum())
     if nb_c > 1:

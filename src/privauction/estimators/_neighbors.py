@@ -126,19 +126,24 @@ def kth_distance_1d(sorted_values: np.ndarray, k: int) -> np.ndarray:
     return best
 
 
-def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1) -> np.ndarray:
+def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
+                    chunk: int = 1 << 17) -> np.ndarray:
     """Max-norm distance from each point ``(x_i, y_i)`` to its ``k``-th nearest other point.
 
     Exact (a k-d tree search, no approximation). The queries are issued in the tree's leaf
-    order (``cKDTree.indices``), which keeps the search cache-resident; the result is returned
-    in the input order. ``workers`` threads share the queries (``-1``: all cores).
+    order (``cKDTree.indices``), which keeps the search cache-resident, ``chunk`` at a time
+    (bounding the memory of the neighbour lists); the result is returned in the input order.
+    ``workers`` threads share each chunk (``-1``: all cores).
     """
-    pts = np.empty((x.shape[0], 2))
+    n = x.shape[0]
+    pts = np.empty((n, 2))
     pts[:, 0] = x
     pts[:, 1] = y
     tree = cKDTree(pts, leafsize=16, balanced_tree=False, copy_data=False)
     order = tree.indices
-    dist, _ = tree.query(pts[order], k=k + 1, p=np.inf, workers=workers)
-    out = np.empty(x.shape[0])
-    out[order] = dist[:, k]
+    out = np.empty(n)
+    for start in range(0, n, chunk):
+        rows = order[start : start + chunk]
+        dist, _ = tree.query(pts[rows], k=k + 1, p=np.inf, workers=workers)
+        out[rows] = dist[:, k]
     return out
