@@ -90,6 +90,15 @@ def test_small_runs_pass_with_tidy_rows(name, overrides):
     pd.testing.assert_series_equal(table["estimate"], again["estimate"])
 
 
+def test_theorem1_small_run_with_lemma1_bounds():
+    # One prior: SPA agreement, three orderings and the Step 3 bounds of two price laws.
+    table = run_scenario("theorem1-mps", seed=4, quick=True, n_auctions=20_000,
+                         priors=("uniform(0,1)",))
+    assert table["verdict"].all(), table.loc[~table["verdict"], "case"].tolist()
+    steps = table[table["case"].str.startswith("Step 3")]
+    assert len(steps) == 2 and (steps["estimate"] > steps["analytical"]).all()
+
+
 def test_prop2_rate_constant_and_proof_bound():
     from privauction.scenarios.prop2_large_k import proof_bound, rate_constant
 
