@@ -246,3 +246,11 @@ def test_privacy_loss_other_methods_and_errors():
 def test_privacy_loss_is_reproducible_with_rng():
     out = pa.simulate(pa.mechanisms.SecondPrice(), UNIFORM, 3, 5_000, rng=9)
     assert estimate_privacy_loss(out, rng=3) == estimate_privacy_loss(out, rng=3)
+
+
+def test_subsample_size_checked_and_scaled_to_the_sold_share():
+    out = pa.simulate(pa.mechanisms.ReservePrice(0.9), UNIFORM, 2, 3_000, rng=6)
+    est = estimate_privacy_loss(out, rng=0, n_resamples=10)  # ~19 % sold
+    assert est.ci_low <= est.estimate <= est.ci_high
+    with pytest.raises(ValueError, match="at most n // 2 = 1500"):
+        estimate_privacy_loss(out, subsample_size=2_000)

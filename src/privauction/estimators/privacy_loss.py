@@ -158,7 +158,8 @@ def estimate_privacy_loss(
     n_resamples : int
         Subsamples for the interval of a kNN estimate (at least 10).
     subsample_size : int, optional
-        Auctions per subsample; default ``n // 10`` (at least ``20 (k + 1)``, at most ``n // 2``).
+        Auctions per subsample; default ``n // 10``, but at least ``20 (k + 1) / sold_share``
+        (so that a subsample holds about ``20 (k + 1)`` sold auctions) and at most ``n // 2``.
     n_neighbors : int
         ``k`` of the kNN estimators.
     detect_infinite : bool
@@ -237,13 +238,16 @@ def estimate_privacy_loss(
         return _observer_estimate(outcomes, sold, p, n, n_sold, sold_share, level, tie_share)
 
     estimate = _definition2(method, sold, w, p, k, workers)
-    m = default_subsample_size(n, 20 * (k + 1)) if subsample_size is None else check_int(
-        subsample_size, "subsample_size", minimum=k + 1, maximum=max(n // 2, k + 1)
-    )
-    if n // m < 2:
+    if subsample_size is None:
+        # Enough auctions that a subsample holds about 20 (k + 1) sold ones.
+        m = default_subsample_size(n, math.ceil(20 * (k + 1) / sold_share))
+    else:
+        m = check_int(subsample_size, "subsample_size", minimum=k + 1)
+    if m > n // 2 or sold_share * m < k + 1:
         raise ValueError(
-            f"`subsample_size` must be at most n // 2 = {n // 2} for a subsampling interval; "
-            f"got {m} (simulate more auctions)"
+            f"a subsampling interval needs subsamples of at most n // 2 = {n // 2} auctions "
+            f"holding about n_neighbors + 1 = {k + 1} sold ones or more; got subsample_size "
+            f"{m} with sold share {sold_share:.3g} (simulate more auctions)"
         )
     band = subsample_interval(
         lambda rows: _definition2(method, sold[rows], w[rows], p[rows], k, workers),
