@@ -6,10 +6,14 @@ the lottery's, strictly unless its prices already lie on ``{0, K}``. The scenari
 lottery (its loss by Eq. (3), estimated by the Bayesian observer) against three other efficient
 K-capped mechanisms with the same expected payments: a uniform-on-[0, K] lottery
 (:class:`~privauction.scenarios._comparators.UniformCapLottery`, analytical loss by quadrature),
-the SPA (``H_{n−1} − log n``) and Beta prices (no closed form; kNN estimate).
+the SPA (``H_{n−1} − log n``) and Beta prices (no closed form; kNN estimate). Where a rival has
+an analytical value, its estimate must also agree with it (this checks the uniform-cap lottery's
+quadrature against the mixed kNN estimator).
 """
 
 from __future__ import annotations
+
+import math
 
 import pandas as pd
 
@@ -71,7 +75,7 @@ def prop1_zero_k(
                     rule=f"upper {pct(level)} CI of the {{0,K}} lottery < lower CI of the rival",
                     mechanism=repr(mech), **base,
                 ))
-                if value == value and method == "observer":
+                if math.isfinite(value):
                     rows.append(row(
                         case=f"{mech!r}, {label}", analytical=value, est=est,
                         verdict=covers(value, est),
