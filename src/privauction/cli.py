@@ -142,12 +142,13 @@ def _cmd_list(args) -> int:
 
     _load_plugins(args.plugins)
     width = max((len(s.name) for s in registry), default=10)
-    cwidth = max((len(s.claim) for s in registry), default=10)
+    cwidth = max((len(f"{s.paper}: {s.claim}") for s in registry), default=10)
     for s in registry:
         n_quick = s.quick.get("n_auctions", "-")
         n_full = s.full.get("n_auctions", "-")
-        print(f"{s.name:<{width}}  {s.claim:<{cwidth}}  {s.description}  "
-              f"[n_auctions quick {n_quick}, default {n_full}]")
+        label = f"{s.paper}: {s.claim}"
+        print(f"{s.name:<{width}}  {label:<{cwidth}}  {s.description}  "
+              f"[auctions per cell: quick {n_quick}, default {n_full}]")
     return 0
 
 
