@@ -122,3 +122,19 @@ def test_validate_parallel_and_resume(plugin, tmp_path, capsys):
     assert main([*argv, "--resume"]) == 0
     assert part.stat().st_mtime_ns == stamp  # re-used, not re-run
     pd.testing.assert_frame_equal(first, pd.read_csv(out / "results.csv"))
+
+
+def test_run_replications_through_the_sweep_store(tmp_path, capsys):
+    out = tmp_path / "res"
+    argv = ["run", "prop4-k-price", "--quick", "--n-auctions", "3000", "--out", str(out),
+            "--no-report", "--no-progress"]
+    assert main([*argv, "--replications", "2"]) == 0
+    table = pd.read_csv(out / "results.csv")
+    assert sorted(table["replication"].unique()) == [0, 1]
+    assert "checks pass in all 2 replications" in capsys.readouterr().out
+    tasks = out / "sweep" / "prop4-k-price" / "tasks"
+    first = {p.name: p.stat().st_mtime_ns for p in tasks.iterdir()}
+    assert main([*argv, "--replications", "3"]) == 0  # two re-used from the store, one new
+    again = pd.read_csv(out / "results.csv")
+    pd.testing.assert_frame_equal(again[again["replication"] < 2].reset_index(drop=True), table)
+    assert all((tasks / name).stat().st_mtime_ns == t for name, t in first.items())

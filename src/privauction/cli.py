@@ -107,6 +107,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--n-auctions", type=_positive_int, default=None, metavar="N",
                    help="auctions per cell (default: the claim's registered size)")
     p.add_argument("--quick", action="store_true", help="use the claim's quick sizes")
+    p.add_argument("--replications", "-r", type=_positive_int, default=1, metavar="R",
+                   help="run the claim R times with independent seed streams (via "
+                        "privauction.sweep, store in DIR/sweep, resumable) and print how often "
+                        "each check passes (default 1)")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="J",
+                   help="worker processes for --replications (default 1)")
 
     p = sub.add_parser(
         "validate", parents=[common], help="run every claim and report",
@@ -247,7 +253,41 @@ def _run(args, names, quick: bool, n_auctions, n_jobs: int, resume: bool) -> int
 
 def _cmd_run(args) -> int:
     _load_plugins(args.plugins)
+    if args.replications > 1:
+        return _run_replicated(args)
     return _run(args, [args.name], args.quick, args.n_auctions, 1, False)
+
+
+def _run_replicated(args) -> int:
+    from .scenarios import pass_rates, registry, run_replications
+
+    if args.name not in registry:
+        raise _Usage(f"no claim named {args.name!r}; registered: {', '.join(registry.names())}")
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    start = time.perf_counter()
+    try:
+        results = run_replications(
+            args.name, args.replications, seed=args.seed, quick=args.quick,
+            n_auctions=args.n_auctions, n_jobs=args.jobs, store=args.out / "sweep" / args.name,
+            plugins=args.plugins, progress=progress,
+        )
+    except ValueError as exc:  # e.g. a store written by a different sweep
+        raise _Usage(str(exc)) from None
+    elapsed = time.perf_counter() - start
+    from . import __version__
+
+    meta = {"command": f"run {args.name} --replications {args.replications}",
+            "mode": "quick" if args.quick else "default sizes", "seed": args.seed,
+            "runtime": f"{elapsed:.1f} s", "workers": args.jobs, "privauction": __version__}
+    _write_outputs(results, {}, args.out, meta, report=not args.no_report)
+    rates = pass_rates(results)
+    for _, r in rates.iterrows():
+        mark = "pass" if r["passed"] == r["replications"] else "FAIL"
+        print(f"  [{mark}] {r['passed']:>3}/{r['replications']:<3} {r['case']}")
+    n_ok = int((rates["passed"] == rates["replications"]).sum())
+    print(f"{n_ok} of {len(rates)} checks pass in all {args.replications} replications "
+          f"({elapsed:.1f} s); results in {args.out}/")
+    return 0 if n_ok == len(rates) else 1
 
 
 def _cmd_validate(args) -> int:

@@ -279,6 +279,21 @@ def build_report(
             key += _hook_figures(name, results[results["scenario"] == name])
         if key:
             parts += ["<h2>Key figures</h2>", '<div class="grid">', *key, "</div>"]
+    if "replication" in results and results["replication"].nunique() > 1:
+        from .scenarios import pass_rates
+
+        rates = pass_rates(results)
+        lines = ["<h2>Pass rate across replications</h2>", "<table><tr><th>claim</th>"
+                 "<th>case</th><th>passed</th><th>rate</th></tr>"]
+        for _, r in rates.iterrows():
+            ok = r["passed"] == r["replications"]
+            lines.append(
+                f'<tr class="{"" if ok else "failed"}"><td>{html.escape(str(r["scenario"]))}'
+                f'</td><td>{html.escape(str(r["case"]))}</td><td class="num">{r["passed"]} / '
+                f'{r["replications"]}</td><td class="num {"ok" if ok else "bad"}">'
+                f'{r["rate"]:.0%}</td></tr>')
+        lines.append("</table>")
+        parts += lines
     parts.append("<h2>Every check, claim by claim</h2>")
     parts.append("<p>Click a claim to open its checks; claims with a failed check are open.</p>")
     for name, grp in results.groupby("scenario", sort=False):

@@ -24,7 +24,14 @@ from .registry import (
     register,
     registry,
 )
-from .runner import load_plugin, run_many, run_scenario, summarise
+from .runner import (
+    load_plugin,
+    pass_rates,
+    run_many,
+    run_replications,
+    run_scenario,
+    summarise,
+)
 
 __all__ = [
     "OPTIONAL_COLUMNS",
@@ -33,9 +40,11 @@ __all__ = [
     "Scenario",
     "ScenarioRegistry",
     "load_plugin",
+    "pass_rates",
     "register",
     "registry",
     "run_many",
+    "run_replications",
     "run_scenario",
     "summarise",
 ]

@@ -4,6 +4,11 @@ Seeds. Scenario ``name`` run with seed ``s`` gets the generator
 ``default_rng(SeedSequence([s, crc32(name)]))``, so its numbers do not depend on which other
 scenarios run, in which order, or on how many workers (the SeedSequence rule of DESIGN.md).
 
+Replications. :func:`run_replications` runs one scenario ``R`` times through
+:func:`privauction.sweep.run_sweep` (stream ``SeedSequence(seed, spawn_key=(0, r))`` for
+replication ``r``, a crash-safe store, joblib workers): how often each check passes across
+seeds, i.e. whether a verdict is robust or a lucky draw.
+
 Crash safety. :func:`run_many` writes each finished scenario to ``<parts>/<name>.csv`` at once;
 with ``resume=True`` a part whose seed and keyword arguments match is read back instead of
 re-run, so an interrupted ``privauction validate`` continues where it stopped.
@@ -26,7 +31,15 @@ import pandas as pd
 from .._validation import check_int
 from .registry import OPTIONAL_COLUMNS, RESULT_COLUMNS, Scenario, registry
 
-__all__ = ["scenario_rng", "run_scenario", "run_many", "load_plugin", "summarise"]
+__all__ = [
+    "scenario_rng",
+    "run_scenario",
+    "run_many",
+    "run_replications",
+    "load_plugin",
+    "summarise",
+    "pass_rates",
+]
 
 
 def scenario_rng(name: str, seed: int) -> np.random.Generator:
@@ -66,6 +79,74 @@ def load_plugin(path) -> list[str]:
     sys.modules[module_name] = module
     spec.loader.exec_module(module)
     return [s.name for s in registry if before.get(s.name) is not s.func]
+
+
+def _replicate(rng, *, scenario: str, quick: bool, n_auctions, plugins: tuple[str, ...]):
+    """One replication of ``scenario`` with the sweep's generator (module level: picklable)."""
+    for path in plugins:
+        if scenario not in registry:
+            load_plugin(path)
+    sc = registry.get(scenario)
+    kwargs = sc.kwargs(quick=quick)
+    if n_auctions is not None:
+        kwargs["n_auctions"] = n_auctions
+    kwargs.setdefault("n_auctions", 20_000 if quick else 200_000)
+    n = kwargs.pop("n_auctions")
+    start = time.perf_counter()
+    frame = _as_frame(sc.func(n, rng, **kwargs), sc)
+    frame["elapsed_s"] = round(time.perf_counter() - start, 3)
+    return frame.drop(columns=["scenario"])
+
+
+def run_replications(
+    name: str,
+    n_replications: int,
+    *,
+    seed: int = 0,
+    quick: bool = False,
+    n_auctions: int | None = None,
+    n_jobs: int = 1,
+    store=None,
+    plugins=(),
+    progress: bool = False,
+) -> pd.DataFrame:
+    """Run scenario ``name`` ``n_replications`` times with independent streams.
+
+    A thin layer over :func:`privauction.sweep.run_sweep` (serial, or joblib with ``n_jobs``
+    workers; with ``store`` every finished replication is kept on disk and a restarted run
+    computes only the missing ones).
+
+    Returns
+    -------
+    DataFrame
+        One row per check and replication: the sweep's ``cell``, ``replication``, ``seed`` and
+        ``spawn_key`` columns, ``scenario``, then the scenario's columns.
+    """
+    from ..sweep import run_sweep
+
+    if name not in registry:
+        raise KeyError(f"no scenario named {name!r}; registered: {', '.join(registry.names())}")
+    n_jobs = check_int(n_jobs, "jobs", minimum=1)
+    plugins = tuple(str(Path(p).resolve()) for p in plugins)
+    table = run_sweep(
+        _replicate, [{"scenario": name}], n_replications=n_replications, seed=seed,
+        fixed={"quick": quick, "n_auctions": n_auctions, "plugins": plugins},
+        backend="joblib" if n_jobs > 1 else "serial", n_jobs=n_jobs, store=store,
+        progress=progress,
+    )
+    table["mode"] = "quick" if quick else "full"
+    first = ["scenario", *[c for c in RESULT_COLUMNS if c != "scenario"]]
+    return table[first + [c for c in table.columns if c not in first]]
+
+
+def pass_rates(results: pd.DataFrame) -> pd.DataFrame:
+    """Share of replications in which each check passed: ``scenario``, ``case``, ``passed``,
+    ``replications``, ``rate``; in the order the checks first appear."""
+    grouped = results.groupby(["scenario", "case"], sort=False)["verdict"]
+    out = grouped.agg(passed="sum", replications="size").reset_index()
+    out["passed"] = out["passed"].astype(int)
+    out["rate"] = out["passed"] / out["replications"]
+    return out
 
 
 def _config_key(kwargs: dict) -> str:
