@@ -25,6 +25,17 @@ from pathlib import Path
 
 __all__ = ["main", "build_parser"]
 
+_EXAMPLES = """\
+examples:
+  privauction list
+  privauction validate --quick              # every claim, small sizes (about a minute)
+  privauction validate                      # every claim, default sizes (under 15 minutes)
+  privauction run prop3-spa-n --seed 1      # one claim; its checks are printed
+  privauction run theorem1-mps -r 10 -j 2   # one claim over 10 seed streams: pass rates
+  privauction run --module examples/user_scenario.py user-rounded-spa
+
+"""
+
 _EPILOG = """\
 exit status: 0 every check passed, 1 a claim failed, 2 bad usage.
 Results go to --out (default ./privauction-results): results.csv, results.parquet (with
@@ -69,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Bayesian privacy in auctions: check the claims of 'Privacy Preserving "
                     "Auctions' (and registered screening/market claims) by Monte Carlo, against "
                     "their analytical values, and write a table and an HTML report.",
-        epilog=_EPILOG,
+        epilog=_EXAMPLES + _EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     from . import __version__
