@@ -8,6 +8,8 @@ returned as computed: it is never clipped at zero and no noise is added here.
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from scipy.special import digamma
 
@@ -55,16 +57,27 @@ def _check_no_heavy_duplicates(x: SortedValues, y_values: np.ndarray, k: int) ->
         )
 
 
+def _pair(fn, a, b, parallel: bool):
+    """``(fn(a), fn(b))``, in two threads when ``parallel`` (numpy releases the GIL in the
+    sorts, searches and gathers that dominate these per-column steps)."""
+    if not parallel:
+        return fn(a), fn(b)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        fa, fb = pool.submit(fn, a), pool.submit(fn, b)
+        return fa.result(), fb.result()
+
+
 def ksg_terms(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, order_x=None,
               order_y=None):
     """Per-sample KSG terms ``ψ(n_x + 1) + ψ(n_y + 1)`` and the neighbour radii.
 
     Returns ``(psi_sum, eps)``; the estimate is ``ψ(k) + ψ(N) − mean(psi_sum)``. ``order_x``
-    and ``order_y``, if given, are stable sorting permutations of the columns (reused when
-    the caller has sorted them already).
+    and ``order_y``, if given, are sorting permutations of the columns (reused when the caller
+    has sorted them already). With ``workers != 1`` the two columns are processed in two
+    threads and the neighbour search uses ``workers`` threads.
     """
-    sx = SortedValues(x, order_x)
-    sy = SortedValues(y, order_y)
+    parallel = workers != 1 and x.shape[0] >= 50_000
+    sx, sy = _pair(lambda a: SortedValues(*a), (x, order_x), (y, order_y), parallel)
     if sx.has_ties and sy.has_ties:
         _check_no_heavy_duplicates(sx, y, k)
     eps = kth_distance_2d(x, y, k, workers=workers)
@@ -73,13 +86,16 @@ def ksg_terms(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, order_x
             "some samples have n_neighbors identical copies, so the KSG radius is zero; use "
             "method='mixed' for data with atoms, or pass jitter= to break ties with noise"
         )
-    psi_sum = np.empty(x.shape[0])
-    # Counts include the point itself, so they are n_x + 1 and n_y + 1 directly.
-    cx = count_within(sx, sx.sorted, eps[sx.order], strict=True)
-    psi_sum[sx.order] = digamma(cx)
-    cy = count_within(sy, sy.sorted, eps[sy.order], strict=True)
-    psi_sum[sy.order] += digamma(cy)
-    return psi_sum, eps
+
+    def column_psi(col):
+        # Counts include the point itself, so they are n + 1 directly.
+        psi = np.empty(x.shape[0])
+        psi[col.order] = digamma(count_within(col, col.sorted, eps[col.order], strict=True))
+        return psi
+
+    px, py = _pair(column_psi, sx, sy, parallel)
+    px += py
+    return px, eps
 
 
 def ksg_mi(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, order_x=None,

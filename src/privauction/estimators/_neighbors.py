@@ -70,6 +70,18 @@ def _settle(index, pred, n):
     return index
 
 
+def _search_sorted(u: np.ndarray, keys: np.ndarray, side: str) -> np.ndarray:
+    """``np.searchsorted(u, keys, side)``, with the keys searched in sorted order: numpy's
+    binary search narrows its range from the previous key when keys increase, which halves the
+    time at 10^6 keys even with the cost of sorting them."""
+    if keys.shape[0] < 4096:
+        return np.searchsorted(u, keys, side=side)
+    o = np.argsort(keys)
+    out = np.empty(keys.shape[0], dtype=np.intp)
+    out[o] = np.searchsorted(u, keys[o], side=side)
+    return out
+
+
 def count_within(col: SortedValues, centers, radii, *, strict: bool = True) -> np.ndarray:
     """Number of sample values ``v_j`` (self included) with ``|v_j - c| < r`` (or ``<= r``).
 
@@ -96,10 +108,8 @@ def count_within(col: SortedValues, centers, radii, *, strict: bool = True) -> n
     else:
         lo_pred = lambda j, rows: centers[rows] - u[j] <= radii[rows]  # noqa: E731
         hi_pred = lambda j, rows: u[j] - centers[rows] > radii[rows]  # noqa: E731
-    lo = np.searchsorted(u, centers - radii, side="left")
-    lo = _settle(lo, lo_pred, n_u)
-    hi = np.searchsorted(u, centers + radii, side="right")
-    hi = _settle(hi, hi_pred, n_u)
+    lo = _settle(_search_sorted(u, centers - radii, "left"), lo_pred, n_u)
+    hi = _settle(_search_sorted(u, centers + radii, "right"), hi_pred, n_u)
     return np.maximum(col.cum[hi] - col.cum[lo], 0)  # r = 0 with strict: empty, hi < lo
 
 
