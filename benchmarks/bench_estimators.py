@@ -68,10 +68,25 @@ def best_time(fn, repeats):
     return best, value
 
 
+def best_times(fns, repeats):
+    """Best time and value of each function, run round-robin so that a change in the machine's
+    load (it is shared) hits every contender alike."""
+    best = [math.inf] * len(fns)
+    values = [None] * len(fns)
+    for _ in range(repeats):
+        for i, fn in enumerate(fns):
+            t0 = time.perf_counter()
+            values[i] = fn()
+            best[i] = min(best[i], time.perf_counter() - t0)
+    return list(zip(best, values, strict=True))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser()
     ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--other-repeats", type=int, default=2,
+                    help="repeats of scikit-learn and NPEET at 10^6 (each takes ~10 s)")
     ap.add_argument("--out", default=str(pathlib.Path(__file__).parent / "results" /
                                          "bench_estimators.txt"))
     args = ap.parse_args(argv)
@@ -95,7 +110,8 @@ def main(argv=None):
     say(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; python "
         f"{sys.version.split()[0]}, numpy {np.__version__}, scikit-learn {sklearn.__version__},"
         f" npeet-plus; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
-    say("# times: best of --repeats runs (one run at 10^6 for the other tools), seconds")
+    say(f"# times: best of {args.repeats} runs, ours round-robin ({args.other_repeats} runs of the "
+        "other tools at 10^6), seconds")
     say()
     say(f"{'N':>8s} {'ksg 1thr':>9s} {'ksg 2thr':>9s} {'mixed 2':>8s} {'binned':>7s} "
         f"{'sklearn':>8s} {'NPEET':>7s} {'sk/ksg1':>8s} {'sk/ksg2':>8s} {'NPEET/ksg2':>10s} "
@@ -107,14 +123,14 @@ def main(argv=None):
         x = rng.standard_normal(n)
         y = 0.6 * x + 0.8 * rng.standard_normal(n)
         x, y = x / x.std(), y / y.std()
-        rep_other = 1 if n >= 1_000_000 else args.repeats
-        t_k1, v_k = best_time(
-            lambda x=x, y=y: mutual_information(x, y, standardize=False), args.repeats)
-        t_k2, _ = best_time(
-            lambda x=x, y=y: mutual_information(x, y, standardize=False, workers=2), args.repeats)
-        t_m2, v_m = best_time(lambda x=x, y=y: mutual_information(
-            x, y, method="mixed", standardize=False, workers=2), args.repeats)
-        t_b, _ = best_time(lambda x=x, y=y: mutual_information(x, y, method="binned"), args.repeats)
+        rep_other = args.other_repeats if n >= 1_000_000 else args.repeats
+        (t_k1, v_k), (t_k2, _), (t_m2, v_m), (t_b, _) = best_times([
+            lambda x=x, y=y: mutual_information(x, y, standardize=False),
+            lambda x=x, y=y: mutual_information(x, y, standardize=False, workers=2),
+            lambda x=x, y=y: mutual_information(x, y, method="mixed", standardize=False,
+                                                workers=2),
+            lambda x=x, y=y: mutual_information(x, y, method="binned"),
+        ], args.repeats)
         t_sk, v_sk_noisy = best_time(
             lambda x=x, y=y: float(mutual_info_regression(
                 x[:, None], y, n_neighbors=3, random_state=0)[0]), rep_other)
@@ -149,10 +165,10 @@ def main(argv=None):
         for n in args.sizes:
             out = pa.simulate(mech, prior, 2, n, rng=1)
             w, p = out.winner_value[out.sold], out.price[out.sold]
-            t_m, v_m = best_time(
-                lambda w=w, p=p: mutual_information(w, p, method="mixed", workers=2), args.repeats)
-            t_k, v_k = best_time(
-                lambda w=w, p=p: mutual_information(w, p, method="ksg", workers=2), args.repeats)
+            (t_m, v_m), (t_k, v_k) = best_times([
+                lambda w=w, p=p: mutual_information(w, p, method="mixed", workers=2),
+                lambda w=w, p=p: mutual_information(w, p, method="ksg", workers=2),
+            ], args.repeats)
             say(f"{label:18s} N={n:8d} mixed {t_m:7.3f} s ({v_m:.5f})  ksg {t_k:7.3f} s "
                 f"({v_k:.5f})  mixed/ksg {t_m / t_k:5.2f}")
     say()
