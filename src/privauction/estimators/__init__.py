@@ -7,7 +7,16 @@
 * :class:`BinnedMI` -- the binned estimator fed chunk by chunk (10^8 samples in O(bins²) memory);
 * :func:`estimate_privacy_loss` -- Definition 2 of the auction paper from simulated
   :class:`~privauction.Outcomes`, with a subsampling interval (or the observer's CLT interval),
-  and :class:`InfinitePrivacyLossWarning` when the price reveals the value.
+  as a frozen :class:`PrivacyLossEstimate`.
+
+An infinite privacy loss (the price equals the value on an event of positive probability, as
+in the winner-bid lottery, or is a strictly monotone function of it, as in the first-price
+auction) is reported both ways: :func:`estimate_privacy_loss` emits an
+:class:`InfinitePrivacyLossWarning` (a :class:`~privauction.PrivauctionWarning`) saying what
+was found, and returns a result with ``infinite=True`` and ``estimate = ci_low = ci_high =
+inf``, so that code reading the result without looking at warnings (sweeps, reports) cannot
+mistake it for a finite number. ``detect_infinite=False`` gives the finite-sample estimate,
+which then grows without bound with the number of auctions.
 """
 
 from ._api import mutual_information
