@@ -169,3 +169,25 @@ def test_too_few_samples_rejected(k, n):
     else:
         with pytest.raises(ValueError, match=f"at least {k + 1} samples"):
             mutual_information(x, x**2, n_neighbors=k)
+
+
+@pytest.mark.parametrize("case", ["gaussian", "cauchy-with-atom"])
+def test_kth_distance_2d_bounded_search_is_exact(case):
+    # Above 20000 points the search is bounded by a probe quantile and the points it misses are
+    # searched again; the result must equal the plain unbounded k-d tree search. Heavy tails
+    # (Cauchy) put many points outside the bound; an atom puts many at equal distances.
+    from scipy.spatial import cKDTree
+
+    from privauction.estimators._neighbors import kth_distance_2d
+
+    rng = np.random.default_rng(3)
+    n = 30_000
+    if case == "gaussian":
+        x = rng.standard_normal(n)
+        y = 0.6 * x + 0.8 * rng.standard_normal(n)
+    else:
+        x = rng.standard_cauchy(n)
+        y = np.where(rng.random(n) < 0.5, 0.5, rng.standard_cauchy(n))
+    pts = np.column_stack((x, y))
+    want = cKDTree(pts).query(pts, k=4, p=np.inf)[0][:, 3]
+    np.testing.assert_array_equal(kth_distance_2d(x, y, 3), want)

@@ -140,10 +140,17 @@ def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
                     chunk: int = 1 << 17) -> np.ndarray:
     """Max-norm distance from each point ``(x_i, y_i)`` to its ``k``-th nearest other point.
 
-    Exact (a k-d tree search, no approximation). The queries are issued in the tree's leaf
-    order (``cKDTree.indices``), which keeps the search cache-resident, ``chunk`` at a time
-    (bounding the memory of the neighbour lists); the result is returned in the input order.
-    ``workers`` threads share each chunk (``-1``: all cores).
+    Exact (a k-d tree search, no approximation). Two devices make the search fast:
+
+    * the queries are issued in the tree's leaf order (``cKDTree.indices``), which keeps the
+      search cache-resident (about 4x faster than data order at N = 10^6);
+    * the search is bounded by the 99.5 % quantile of the radii of ~2000 probe points, which
+      lets the tree prune from the start (about 25 % faster); the few points with fewer than
+      ``k + 1`` points within the bound (reported as infinite) are searched again unbounded.
+      Every finite distance returned under the bound is exact: all closer points are inside it.
+
+    ``chunk`` queries at a time bound the memory of the neighbour lists; ``workers`` threads
+    share each chunk (``-1``: all cores). The result is in the input order.
     """
     n = x.shape[0]
     pts = np.empty((n, 2))
@@ -151,9 +158,21 @@ def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
     pts[:, 1] = y
     tree = cKDTree(pts, leafsize=16, balanced_tree=False, copy_data=False)
     order = tree.indices
+    bound = np.inf
+    if n > 20_000:
+        probe = order[:: n // 2048]  # spread over the plane: a stride through leaf order
+        d_probe = tree.query(pts[probe], k=k + 1, p=np.inf)[0][:, k]
+        bound = float(np.quantile(d_probe, 0.995))
+        if not bound > 0:
+            bound = np.inf
     out = np.empty(n)
     for start in range(0, n, chunk):
         rows = order[start : start + chunk]
-        dist, _ = tree.query(pts[rows], k=k + 1, p=np.inf, workers=workers)
-        out[rows] = dist[:, k]
+        dist = tree.query(pts[rows], k=k + 1, p=np.inf, workers=workers,
+                          distance_upper_bound=bound)[0][:, k]
+        missed = np.isinf(dist)
+        if missed.any():
+            dist[missed] = tree.query(pts[rows[missed]], k=k + 1, p=np.inf,
+                                      workers=workers)[0][:, k]
+        out[rows] = dist
     return out
