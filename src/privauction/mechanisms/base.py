@@ -134,12 +134,16 @@ def values_at(matrix: np.ndarray, winner: np.ndarray, ranking=None) -> np.ndarra
     """``matrix[i, winner[i]]`` for every sold auction, NaN where ``winner`` is -1.
 
     ``ranking = (argmax, max)`` of ``matrix`` rows, when known, saves the gather for the
-    auctions won by the row maximum (all of them in an efficient mechanism).
+    auctions won by the row maximum (all of them in an efficient mechanism); when every
+    auction is won by its row maximum the result is ``ranking[1]`` itself, not a copy.
     """
+    if ranking is not None:
+        same = winner == ranking[0]
+        if same.all():
+            return ranking[1]
     out = np.full(winner.shape[0], np.nan)
     sold = winner >= 0
     if ranking is not None:
-        same = winner == ranking[0]
         np.copyto(out, ranking[1], where=same)
         rest = np.flatnonzero(sold & ~same)
     else:
@@ -324,8 +328,9 @@ class Mechanism(abc.ABC):
                     "integer bidder indices (-1 for unsold)"
                 )
         winner = winner.astype(np.intp, copy=False)
-        bad = (winner < -1) | (winner >= n_bidders)
-        if bad.any():
+        # Fast path: two reductions; the element-wise search runs only to report an error.
+        if n_auctions and (winner.min() < -1 or winner.max() >= n_bidders):
+            bad = (winner < -1) | (winner >= n_bidders)
             i = int(np.flatnonzero(bad)[0])
             raise MechanismContractError(
                 f"{name}.run returned winner index {int(winner[i])} in auction {i}; it must be "
@@ -333,14 +338,16 @@ class Mechanism(abc.ABC):
             )
         price = price.astype(float, copy=False)
         sold = winner >= 0
-        bad = sold & (~(price >= 0) | (price == np.inf))
-        if bad.any():
+        all_sold = bool(sold.all())
+        checked = price if all_sold else price[sold]
+        if checked.size and not (checked.min() >= 0 and checked.max() < np.inf):
+            bad = sold & ~((price >= 0) & (price < np.inf))
             i = int(np.flatnonzero(bad)[0])
             raise MechanismContractError(
                 f"{name}.run returned price {price[i]} for the sold item in auction {i}; a sold "
                 "item's price must be finite and >= 0"
             )
-        if not sold.all():
+        if not all_sold:
             price = np.where(sold, price, np.nan)  # a new array: never write into run's output
         won_value = None
         if self.efficient or self.ex_post_ir:
@@ -354,8 +361,13 @@ class Mechanism(abc.ABC):
             self._check_efficient(bids, winner, bid_ranking)
         if self.ex_post_ir:
             won_value = values_at(values, winner, value_ranking)
-            # A relative and absolute slack of 1e-12 for floating-point prices computed from bids.
-            bad = price > won_value + 1e-12 * (1.0 + np.abs(won_value))
+            # A relative and absolute slack of 1e-12 for floating-point prices computed from bids;
+            # the element-wise test runs only when the largest excess could break it.
+            excess = np.fmax(price - won_value, -np.inf)
+            if excess.max(initial=-np.inf) > 0:
+                bad = price > won_value + 1e-12 * (1.0 + np.abs(won_value))
+            else:
+                bad = np.zeros(1, dtype=bool)
             if bad.any():
                 i = int(np.flatnonzero(bad)[0])
                 raise MechanismContractError(
