@@ -5,20 +5,35 @@ winner's identity and price, estimate the winner's privacy loss (mutual informat
 winner value and price, in nats) with honest intervals, and hold it against the analytical
 values proved in Eilat, Eliaz & Mu, "Privacy Preserving Auctions", and in "Optimal
 Privacy-Constrained Mechanisms".
+
+Examples
+--------
+>>> import privauction as pa
+>>> from scipy import stats
+>>> out = pa.simulate(pa.mechanisms.SecondPrice(), stats.uniform(0, 1), n_bidders=2,
+...                   n_auctions=50_000, rng=0)
+>>> round(pa.mechanisms.SecondPrice().privacy_loss(stats.uniform(0, 1), 2), 6)  # 1 - log 2
+0.306853
 """
 
-from . import mechanisms, priors, simulator
+from . import estimators, mechanisms, priors, screening, simulator, sweep, theory
 from ._validation import PrivauctionWarning
+from .estimators import estimate_privacy_loss
 from .simulator import Observer, Outcomes, simulate
 
 __version__ = "0.1.0"
 
 __all__ = [
-    "PrivauctionWarning",
     "Observer",
     "Outcomes",
+    "PrivauctionWarning",
+    "estimate_privacy_loss",
+    "estimators",
     "mechanisms",
     "priors",
+    "screening",
     "simulate",
     "simulator",
+    "sweep",
+    "theory",
 ]
