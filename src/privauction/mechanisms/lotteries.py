@@ -159,7 +159,9 @@ class BetaPrice(Mechanism):
 
     The scaled Beta has mean ``b2`` and support ``[0, b1]``, so the mechanism is efficient,
     DSIC and ex-post IR; by Theorem 1 its privacy loss exceeds the SPA's. When ``b1 = b2`` the
-    price is ``b1``; when ``b2 = 0`` it is 0. No closed form is known for its privacy loss.
+    price is ``b1``; when ``b2 = 0`` it is 0. Its privacy loss is infinite (see
+    :meth:`privacy_loss`), though the divergence is so slow (``log log``) that estimates from
+    samples look finite; in floating point about 5 % of prices round to exactly ``b1``.
     """
 
     efficient = True
@@ -172,6 +174,19 @@ class BetaPrice(Mechanism):
         low, high = support(prior)
         if low < 0:
             raise ValueError(f"the prior's support must be >= 0 for BetaPrice; got [{low}, {high}]")
+
+    def privacy_loss(self, prior, n_bidders: int) -> float:
+        """``math.inf``: the price nearly reveals the value when the gap ``g = b1 - b2`` is small.
+
+        Given ``W = w`` and a gap ``g``, ``P / w ~ Beta(w - g, g)`` has density about
+        ``g δ^{g-1}`` at ``δ = 1 - P/w``. The gap has a positive density at 0 (prior density
+        positive), so mixing over it gives ``P | W = w`` a density of order
+        ``1 / (δ log² δ)`` near ``P = w``: integrable, but ``∫ f log f`` diverges like
+        ``log |log δ|``. Every ``D_KL(G_{P|W=w} || G_P)`` is infinite (``G_P`` has a bounded
+        density there), hence ``MI(W; P) = E_W[D_KL] = ∞``.
+        """
+        self.check_compatible(prior, n_bidders)
+        return math.inf
 
     def run(self, bids, rng):
         winner, highest, second = top_two(bids, rng)
