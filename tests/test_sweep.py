@@ -163,7 +163,7 @@ def test_stale_temporaries_are_ignored_and_cleaned(tmp_path):
          r"grid changed \(cell 4: \{'n_bidders': 4, 'scale': 0.5\} -> \{'n_bidders': 5"),
         ({"grid": {"n_bidders": [2, 3], "scale": [1.0]}}, r"grid changed \(6 cells -> 2 cells\)"),
         ({"seed": 2}, r"seed changed \(1 -> 2\)"),
-        ({"func": tasks.counted_draws, "fixed": {"calls_dir": "."}},
+        ({"func": tasks.counted_draws, "fixed": {"calls_dir": "<tmp_path>"}},
          r"function changed \(_sweep_tasks.draws -> _sweep_tasks.counted_draws\)"),
     ],
 )
@@ -171,6 +171,8 @@ def test_a_changed_sweep_is_refused_unless_overwritten(tmp_path, change, message
     store = tmp_path / "s"
     run_sweep(tasks.draws, tasks.GRID, seed=1, store=store, progress=False)
     args = {"func": tasks.draws, "grid": tasks.GRID, "seed": 1, "fixed": None} | change
+    if args["fixed"]:  # the counting task writes one file per call: keep them out of the cwd
+        args["fixed"] = {"calls_dir": str(tmp_path), "delay": 0.0}
     func, grid = args.pop("func"), args.pop("grid")
     with pytest.raises(SweepStoreMismatchError, match=message + r".*overwrite=True"):
         run_sweep(func, grid, store=store, progress=False, **args)
