@@ -5,9 +5,9 @@ Seeds. Scenario ``name`` run with seed ``s`` gets the generator
 scenarios run, in which order, or on how many workers (the SeedSequence rule of DESIGN.md).
 
 Replications. :func:`run_replications` runs one scenario ``R`` times through
-:func:`privauction.sweep.run_sweep` (stream ``SeedSequence(seed, spawn_key=(0, r))`` for
-replication ``r``, a crash-safe store, joblib workers): how often each check passes across
-seeds, i.e. whether a verdict is robust or a lucky draw.
+:func:`privauction.sweep.run_sweep` (stream ``SeedSequence(seed·2^32 + crc32(name),
+spawn_key=(0, r))`` for replication ``r``, a crash-safe store, joblib workers): how often
+each check passes across seeds, i.e. whether a verdict is robust or a lucky draw.
 
 Crash safety. :func:`run_many` writes each finished scenario to ``<parts>/<name>.csv`` at once;
 with ``resume=True`` a part whose seed and keyword arguments match is read back instead of
@@ -128,8 +128,12 @@ def run_replications(
         raise KeyError(f"no scenario named {name!r}; registered: {', '.join(registry.names())}")
     n_jobs = check_int(n_jobs, "jobs", minimum=1)
     plugins = tuple(str(Path(p).resolve()) for p in plugins)
+    # The sweep's root seed mixes in the scenario's name, as scenario_rng does: otherwise
+    # replication r of every scenario would draw the very same numbers (cell 0 everywhere),
+    # and one unlucky stream would fail the same SPA check in several scenarios at once.
+    sweep_seed = (check_int(seed, "seed", minimum=0) << 32) | zlib.crc32(name.encode())
     table = run_sweep(
-        _replicate, [{"scenario": name}], n_replications=n_replications, seed=seed,
+        _replicate, [{"scenario": name}], n_replications=n_replications, seed=sweep_seed,
         fixed={"quick": quick, "n_auctions": n_auctions, "plugins": plugins},
         backend="joblib" if n_jobs > 1 else "serial", n_jobs=n_jobs, store=store,
         progress=progress,
