@@ -194,3 +194,6 @@ def test_reserve_spread_revenue_equals_the_reserve_spa():
     with pytest.raises(ValueError, match="`kind` must be one of"):
         ReserveSpread("gaussian")
     assert math.isinf(ReserveSpread("winner-bid").privacy_loss(prior, 2))
+    assert math.isinf(ReserveSpread("beta").privacy_loss(prior, 2))
+    with pytest.raises(NotImplementedError):
+        ReserveSpread("uniform").privacy_loss(prior, 2)

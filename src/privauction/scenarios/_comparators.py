@@ -268,9 +268,14 @@ class ReserveSpread(Mechanism):
         return np.where(sold, winner, -1), np.where(sold, price, np.nan)
 
     def privacy_loss(self, prior, n_bidders: int) -> float:
-        """``math.inf`` for the winner-bid lottery (the price equals W with positive chance)."""
+        """``math.inf`` for the winner-bid lottery and the Beta price; none for the uniform.
+
+        The winner-bid lottery's price equals W with positive chance. The Beta price
+        ``b1 · Beta(m, b1 − m)`` diverges like BetaPrice's (log-log, near ``P = W``): the gap
+        ``b1 − m`` has a positive density at 0 given a sale, whether ``m`` is ``b2`` or ``r``.
+        """
         self.check_compatible(prior, n_bidders)
-        if self.kind == "winner-bid":
+        if self.kind in ("winner-bid", "beta"):
             return math.inf
         return super().privacy_loss(prior, n_bidders)
 

@@ -7,7 +7,8 @@ spreads for uniform and non-uniform MHR priors:
 
 * the winner-bid lottery (pay ``b1`` with probability ``b2/b1``): infinite loss, the estimator
   must flag it or put it above the SPA beyond the intervals;
-* Beta prices ``b1 · Beta(b2, b1 − b2)`` (Section 4.2);
+* Beta prices ``b1 · Beta(b2, b1 − b2)`` (Section 4.2), whose loss is also infinite, by a
+  log-log divergence near ``P = W`` (:meth:`privauction.mechanisms.BetaPrice.privacy_loss`);
 * :class:`~privauction.scenarios._comparators.UniformSpread`, uniform on ``[b2 − h, b2 + h]``
   with ``h = min(b2, b1 − b2)`` (designed here).
 
@@ -16,12 +17,13 @@ prices (:mod:`privauction.theory` laws), the Lemma 1 bound of Eq. (6),
 ``−1 + ∫ log 1/(G_P − G_W) dG_W``, is at least the SPA's (which is Eq. (9)), and the Beta
 price's estimate is not below its own bound.
 
-The last two have no closed form and are estimated with the kNN (mixed) estimator, without
-the estimator's tie detector: in floating point ``b1 · Beta(b2, b1 − b2)`` returns exactly ``b1``
-in about 5 % of auctions (when ``b1 − b2`` is tiny the Beta law puts mass within 1e-16 of 1),
-which the detector would read as a price revealing the value. (Its density near ``b1`` behaves
-like ``1 / (t log² t)`` after averaging over small gaps, so its loss may well be infinite in
-exact arithmetic, by a log-log divergence; the check only needs it above the SPA's.)
+The last two are estimated with the kNN (mixed) estimator. Only the winner-bid lottery, whose
+price equals the value exactly by construction, goes through the estimator's tie detector. For
+Beta prices it is switched off: in floating point ``b1 · Beta(b2, b1 − b2)`` returns exactly
+``b1`` in about 5 % of auctions (when ``b1 − b2`` is tiny the Beta law puts mass within 1e-16 of
+1), so the detector would report an infinite loss for a rounding reason; a log-log divergence
+cannot be seen in a finite sample anyway. The check is then the finite-sample estimate above the
+SPA's beyond the intervals, and not below its Lemma 1 bound.
 
 For truncexpon(b=3), whose hazard rate is nearly constant over most of the support, the uniform
 spread leaks only about 0.04 nats more than the SPA (Theorem 1's inequality (7) is nearly tight
@@ -84,12 +86,12 @@ def theorem1_mps(
                     value = mech.privacy_loss(dist, n)
                 except NotImplementedError:
                     value = float("nan")
-                # The tie detector only for the mechanism whose loss is infinite: Beta prices
-                # round to exactly b1 in floating point when b1 - b2 is tiny (about 5% of
-                # auctions), which would trip it although the price is continuous.
+                # The tie detector only where P = W exactly by construction (see the module
+                # docstring: Beta prices round to exactly b1 in ~5% of auctions).
+                detect = isinstance(mech, WinnerBidLottery)
                 est = estimate(simulate(mech, dist, n, n_auctions, rng=rng), knn_method, rng,
-                               level=level, detect_infinite=math.isinf(value))
-                if math.isinf(value):
+                               level=level, detect_infinite=detect)
+                if detect:
                     rule = (f"estimator flags infinite loss, or upper {pct(level)} CI of the SPA"
                             " < lower CI of the rival")
                 else:

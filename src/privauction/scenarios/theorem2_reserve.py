@@ -90,11 +90,11 @@ def theorem2_reserve(
                     value = mech.privacy_loss(dist, n)
                 except NotImplementedError:
                     value = float("nan")
-                # Tie detection only where the loss is infinite (see theorem1_mps).
-                est = estimate(out, knn_method, rng, level=level,
-                               detect_infinite=math.isinf(value))
+                # Tie detection only where P = W exactly by construction (see theorem1_mps).
+                detect = kind == "winner-bid"
+                est = estimate(out, knn_method, rng, level=level, detect_infinite=detect)
                 rule = f"upper {pct(level)} CI of the reserve SPA < lower CI of the rival"
-                if math.isinf(value):
+                if detect:
                     rule = "estimator flags infinite loss, or " + rule
                 rows.append(row(
                     case=f"reserve SPA < {mech!r}, {label}, n = {n}", analytical=value, est=est,
