@@ -35,6 +35,7 @@ from ..screening import (
 from ..screening.examples import EXAMPLE_PRIORS
 from ..simulator import simulate
 from ._common import CONFIDENCE, Estimate, covers, pct, row
+from ._plots import deviation_plot
 from .registry import register, registry
 
 __all__ = ["screening_auction"]
@@ -127,25 +128,6 @@ def screening_auction(n_auctions, rng, *, kappas=KAPPAS, n_random=1000, level=CO
     return pd.DataFrame(rows)
 
 
-def _errorbar_plot(results, title):
-    """Estimates with their intervals against the analytical values (rows with an interval)."""
-    import matplotlib.pyplot as plt
-
-    s = results[results["ci_low"].notna() & results["analytical"].notna()].reset_index()
-    fig, ax = plt.subplots(figsize=(8, 0.32 * len(s) + 1.2))
-    y = np.arange(len(s))
-    err = np.vstack([s["estimate"] - s["ci_low"], s["ci_high"] - s["estimate"]])
-    ax.errorbar(s["estimate"] - s["analytical"], y, xerr=err, fmt="o", ms=3, capsize=2)
-    ax.axvline(0.0, color="tab:red", lw=1)
-    ax.set_yticks(y)
-    ax.set_yticklabels(s["case"], fontsize=6)
-    ax.invert_yaxis()
-    ax.set_xlabel("estimate − analytical value (bars: 99.9 % interval)")
-    ax.set_title(title, fontsize=10)
-    fig.tight_layout()
-    return fig
-
-
 @registry.plot("screening-auction")
 def _plot(results):
-    return _errorbar_plot(results, "Prop. 9 auction: revenue and privacy, measured")
+    return deviation_plot(results, "Prop. 9 auction: revenue and privacy, measured")
