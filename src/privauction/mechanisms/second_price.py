@@ -146,8 +146,7 @@ class ReservePrice(Mechanism):
                 "ReservePrice(reserve=None) needs the prior to find Myerson's reserve: use "
                 "pa.simulate(...), or ReservePrice(reserve=...).run(...) directly"
             )
-        winner, _, second = top_two(bids, rng)
-        highest = np.take_along_axis(bids, winner[:, None], axis=1)[:, 0]
+        winner, highest, second = top_two(bids, rng)
         sold = highest >= self.reserve
         return np.where(sold, winner, -1), np.where(sold, np.maximum(second, self.reserve), np.nan)
 
