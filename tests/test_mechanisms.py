@@ -130,7 +130,21 @@ def test_k_price_bids_are_an_equilibrium_for_a_non_uniform_prior():
     assert np.max(Truthful3Price(3).deviation_gain(prior, 4, [0.3, 0.5, 0.7])) > 1e-3
 
 
-@pytest.mark.parametrize("k, n", [(3, 4), (4, 6)])
+@pytest.mark.parametrize("k, n", [(4, 4), (5, 5), (4, 6)])
+@pytest.mark.parametrize("prior", [stats.beta(2, 2), stats.truncexpon(b=3)], ids=["beta22", "texp"])
+def test_k_price_bids_where_the_density_vanishes_at_an_end(prior, k, n):
+    """beta(2, 2) has f = 0 at both ends; the bids must stay increasing, above the value
+    (Monderer & Tennenholtz, Theorem A) and an equilibrium, and simulate must accept them."""
+    mech = M.KPrice(k)
+    v = prior.ppf(np.linspace(0.001, 0.999, 2001))
+    bids = mech.bid_function(prior, n)(v)
+    assert np.all(np.diff(bids) > 0) and np.all(bids >= v)
+    assert np.all(mech.deviation_gain(prior, n, prior.ppf([0.05, 0.3, 0.6, 0.95])) <= 1e-6)
+    out = pa.simulate(mech, prior, n, 20_000, rng=0)
+    assert out.ex_post_ir_violation_share > 0
+
+
+@pytest.mark.parametrize("k, n", [(3, 4), (4, 6), (5, 5)])
 def test_k_price_numeric_bids_match_uniform_closed_form(k, n):
     """The numeric solver, run on a beta(1, 1) (= uniform, but not recognised as such)."""
     numeric = M.KPrice(k).bid_function(stats.beta(1, 1), n)

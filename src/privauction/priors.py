@@ -38,6 +38,10 @@ __all__ = [
 ]
 
 
+#: 64-point Gauss–Legendre rule on [-1, 1], computed once (a constant, not state).
+_GAUSS_LEGENDRE_64 = np.polynomial.legendre.leggauss(64)
+
+
 class MHRWarning(PrivauctionWarning):
     """A result that assumes a monotone hazard rate is applied to a prior that lacks it."""
 
@@ -266,7 +270,7 @@ def expected_second_given_highest(prior, n_bidders: int, w):
     if not math.isfinite(low):
         raise ValueError("`prior` must have a support bounded below for this quantity")
     w = np.atleast_1d(np.asarray(w, dtype=float))
-    nodes, weights = np.polynomial.legendre.leggauss(64)
+    nodes, weights = _GAUSS_LEGENDRE_64
     half = (w - low)[:, None] / 2.0
     s = low + half * (nodes[None, :] + 1.0)
     Fw = np.asarray(prior.cdf(w), dtype=float)[:, None]

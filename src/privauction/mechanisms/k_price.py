@@ -62,22 +62,40 @@ def _is_uniform(prior) -> bool:
     return getattr(prior.dist, "name", "") == "uniform"
 
 
-def _quantile_derivatives(prior, t: np.ndarray, order: int) -> list[np.ndarray]:
-    """``[Q, Q', ..., Q^{(order)}]`` on the grid ``t``.
+_LOGIT_RANGE = 18.0  # quantiles from 1.5e-8 to 1 - 1.5e-8
 
-    ``Q' = 1 / f(Q)`` exactly; higher derivatives by second-order finite differences of
-    ``Q'`` on the (fine) grid.
+
+def _logit_quantile_grid(prior, size: int = _GRID):
+    """Quantiles ``t = 1 / (1 + e^{-s})`` on a uniform grid in ``s``, and their values ``Q(t)``.
+
+    The logistic grid crowds points near both ends of the support, where a density that
+    vanishes there (beta(2, 2), say) makes ``Q`` behave like a power of ``t`` or ``1 - t``;
+    such powers are smooth functions of ``s``, so finite differences in ``s`` stay accurate.
+    The upper half uses ``isf`` of the complementary quantile to avoid cancellation.
     """
-    q = prior.ppf(t)
+    s = np.linspace(-_LOGIT_RANGE, _LOGIT_RANGE, size)
+    t = special.expit(s)
+    upper = special.expit(-s)  # 1 - t without rounding
+    q = np.where(s <= 0, prior.ppf(t), prior.isf(upper))
+    return s, t, upper, q
+
+
+def _quantile_derivatives(prior, order: int) -> tuple[np.ndarray, list[np.ndarray]]:
+    """Quantiles ``t`` and ``[Q, t Q', t² Q'', ..., t^order Q^{(order)}]`` on the logistic grid.
+
+    ``Q' = 1 / f(Q)`` exactly; each further derivative is ``d/dt = (d/ds) / (t (1 - t))``
+    with second-order central differences in ``s``.
+    """
+    s, t, upper, q = _logit_quantile_grid(prior)
     out = [q]
     if order >= 1:
         with np.errstate(divide="ignore"):
             d = 1.0 / prior.pdf(q)
-        out.append(d)
-        for _ in range(2, order + 1):
-            d = np.gradient(d, t, edge_order=2)
-            out.append(d)
-    return out
+        out.append(t * d)
+        for j in range(2, order + 1):
+            d = np.gradient(d, s, edge_order=2) / (t * upper)
+            out.append(t**j * d)
+    return t, out
 
 
 def _interp_on_values(values_grid, bids_grid):
@@ -153,10 +171,11 @@ class KPrice(Mechanism):
     def bid_function(self, prior, n_bidders: int):
         """Symmetric BNE bid function ``b(v)`` (closed form for uniform priors, else numeric).
 
-        Numerically, ``β(t)`` of the module docstring is evaluated on 8193 quantiles and
+        Numerically, ``β(t)`` of the module docstring is evaluated on 8193 quantiles spaced
+        uniformly in ``logit(t)`` (dense near both ends, where densities may vanish) and
         interpolated linearly in the value; ``Q^{(j)}`` for ``j >= 2`` come from finite
-        differences (relative error about 1e-6 for smooth densities, checked by
-        :meth:`deviation_gain`).
+        differences in ``logit(t)`` (relative error about 1e-6 for smooth densities, checked
+        against the uniform closed form and by :meth:`deviation_gain`).
         """
         k, n = self.k, n_bidders
         if k == 2:
@@ -165,15 +184,13 @@ class KPrice(Mechanism):
         if _is_uniform(prior):
             slope = (k - 2) / (n - k + 1)
             return lambda v: v + slope * (v - low)
-        t = np.linspace(0.0, 1.0, _GRID)
-        t[0], t[-1] = 0.5 / (_GRID - 1) ** 2, 1 - 0.5 / (_GRID - 1) ** 2
-        derivs = _quantile_derivatives(prior, t, k - 2)
+        t, derivs = _quantile_derivatives(prior, k - 2)
         beta = np.zeros_like(t)
         for j in range(k - 1):
             coef = math.comb(k - 2, j) * math.exp(
                 math.lgamma(n - 1) - math.lgamma(n - k + j + 1)
             )
-            beta += coef * t**j * derivs[j]
+            beta += coef * derivs[j]
         beta *= math.exp(math.lgamma(n - k + 1) - math.lgamma(n - 1))
         return _interp_on_values(derivs[0], beta)
 
