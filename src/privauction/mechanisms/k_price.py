@@ -62,48 +62,64 @@ def _is_uniform(prior) -> bool:
     return getattr(prior.dist, "name", "") == "uniform"
 
 
-_LOGIT_RANGE = 18.0  # quantiles from 1.5e-8 to 1 - 1.5e-8
-
-
-def _logit_quantile_grid(prior, size: int = _GRID):
-    """Quantiles ``t = 1 / (1 + e^{-s})`` on a uniform grid in ``s``, and their values ``Q(t)``.
-
-    The logistic grid crowds points near both ends of the support, where a density that
-    vanishes there (beta(2, 2), say) makes ``Q`` behave like a power of ``t`` or ``1 - t``;
-    such powers are smooth functions of ``s``, so finite differences in ``s`` stay accurate.
-    The upper half uses ``isf`` of the complementary quantile to avoid cancellation.
-    """
-    s = np.linspace(-_LOGIT_RANGE, _LOGIT_RANGE, size)
-    t = special.expit(s)
-    upper = special.expit(-s)  # 1 - t without rounding
-    q = np.where(s <= 0, prior.ppf(t), prior.isf(upper))
-    return s, t, upper, q
+def _end_order(prior, end: float, inward: float) -> int:
+    """Order ``m`` of the zero of the density at a support end (``f ~ |x - end|^m``), 0..4."""
+    step = 1e-6 * (inward - end)
+    f1, f2 = prior.pdf(end + step), prior.pdf(end + 2 * step)
+    if f1 <= 0 or f2 <= 0:
+        return 4
+    return int(np.clip(np.round(np.log2(f2 / f1)), 0, 4))
 
 
 def _quantile_derivatives(prior, order: int) -> tuple[np.ndarray, list[np.ndarray]]:
-    """Quantiles ``t`` and ``[Q, t Q', t² Q'', ..., t^order Q^{(order)}]`` on the logistic grid.
+    """Quantiles ``t`` and ``[Q, t Q', t² Q'', ..., t^order Q^{(order)}]`` on an adapted grid.
 
-    ``Q' = 1 / f(Q)`` exactly; each further derivative is ``d/dt = (d/ds) / (t (1 - t))``
-    with second-order central differences in ``s``.
+    Where the density has a zero of order ``m`` at a support end, ``Q`` behaves like
+    ``t^{1/(m+1)}`` there; the grid ``t = I_u(m_low + 1, m_high + 1)`` (regularised incomplete
+    beta of a uniform ``u``) makes ``Q`` a smooth function of ``u`` at both ends, so finite
+    differences in ``u`` stay accurate; where the density is positive at an end the grid is
+    uniform there. ``Q' = 1 / f(Q)`` exactly; each further derivative is
+    ``d/dt = (d/du) / t'(u)`` by second-order central differences.
     """
-    s, t, upper, q = _logit_quantile_grid(prior)
+    low, high = support(prior)
+    mid = float(prior.ppf(0.5))
+    a = _end_order(prior, low, mid) + 1
+    b = _end_order(prior, high, mid) + 1
+    u_low = 0.0 if a == 1 else 1e-4
+    u_high = 1.0 if b == 1 else 1.0 - 1e-4
+    u = np.linspace(u_low, u_high, _GRID)
+    grid = stats.beta(a, b)
+    t = grid.cdf(u)
+    upper = grid.sf(u)  # 1 - t without rounding
+    dt_du = grid.pdf(u)
+    q = np.where(t <= 0.5, prior.ppf(t), prior.isf(upper))
     out = [q]
     if order >= 1:
         with np.errstate(divide="ignore"):
             d = 1.0 / prior.pdf(q)
         out.append(t * d)
         for j in range(2, order + 1):
-            d = np.gradient(d, s, edge_order=2) / (t * upper)
+            d = np.gradient(d, u, edge_order=2) / dt_du
             out.append(t**j * d)
     return t, out
 
 
 def _interp_on_values(values_grid, bids_grid):
+    """Piecewise-linear bid function through the grid, extended linearly beyond its ends
+    (a flat extension would make bidders above the grid tie)."""
     values_grid = np.asarray(values_grid)
     bids_grid = np.asarray(bids_grid)
+    slope_low = (bids_grid[1] - bids_grid[0]) / (values_grid[1] - values_grid[0])
+    slope_high = (bids_grid[-1] - bids_grid[-2]) / (values_grid[-1] - values_grid[-2])
 
     def bid(values):
-        return np.interp(values, values_grid, bids_grid)
+        values = np.asarray(values, dtype=float)
+        out = np.interp(values, values_grid, bids_grid)
+        below, above = values < values_grid[0], values > values_grid[-1]
+        if below.any() or above.any():
+            out = np.where(below, bids_grid[0] + slope_low * (values - values_grid[0]), out)
+            out = np.where(above, bids_grid[-1] + slope_high * (values - values_grid[-1]), out)
+        return out
 
     return bid
 
@@ -171,11 +187,11 @@ class KPrice(Mechanism):
     def bid_function(self, prior, n_bidders: int):
         """Symmetric BNE bid function ``b(v)`` (closed form for uniform priors, else numeric).
 
-        Numerically, ``β(t)`` of the module docstring is evaluated on 8193 quantiles spaced
-        uniformly in ``logit(t)`` (dense near both ends, where densities may vanish) and
+        Numerically, ``β(t)`` of the module docstring is evaluated on 8193 quantiles, crowded
+        towards a support end where the density vanishes (see ``_quantile_derivatives``), and
         interpolated linearly in the value; ``Q^{(j)}`` for ``j >= 2`` come from finite
-        differences in ``logit(t)`` (relative error about 1e-6 for smooth densities, checked
-        against the uniform closed form and by :meth:`deviation_gain`).
+        differences (relative error about 1e-6 for smooth densities, checked against the
+        uniform closed form and by :meth:`deviation_gain`).
         """
         k, n = self.k, n_bidders
         if k == 2:
@@ -192,7 +208,10 @@ class KPrice(Mechanism):
             )
             beta += coef * derivs[j]
         beta *= math.exp(math.lgamma(n - k + 1) - math.lgamma(n - 1))
-        return _interp_on_values(derivs[0], beta)
+        values = derivs[0]
+        if t[0] > 0:  # the grid stops short of the bottom: there t^j Q^(j) -> 0 and b = θ_low
+            values, beta = np.concatenate([[low], values]), np.concatenate([[low], beta])
+        return _interp_on_values(values, beta)
 
     def deviation_gain(self, prior, n_bidders: int, values, n_deviations: int = 201):
         """Largest expected gain of a bidder who deviates from the equilibrium bid.
