@@ -240,9 +240,11 @@ def _run(args, names, quick: bool, n_auctions, n_jobs: int, resume: bool) -> int
     meta["privauction"] = __version__
     _write_outputs(results, errors, args.out, meta, report=not args.no_report)
     summary = summarise(results, errors)
+    claim_width = max((len(str(c)) for c in summary["claim"]), default=10)
+    name_width = max((len(str(c)) for c in summary["scenario"]), default=10)
     for _, s in summary.iterrows():
         mark = "PASS" if s["verdict"] else "FAIL"
-        line = (f"{mark}  {s['claim']:<32} {s['scenario']:<26} "
+        line = (f"{mark}  {s['claim']:<{claim_width}}  {s['scenario']:<{name_width}}  "
                 f"{s['passed']:>3}/{s['checks']:<3} checks")
         if s.get("seconds") == s.get("seconds"):
             line += f"  {s['seconds']:.1f} s"

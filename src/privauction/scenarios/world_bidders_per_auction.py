@@ -38,7 +38,7 @@ __all__ = ["world_bidders_per_auction"]
 
 
 @register(
-    "world-bidders-per-auction", claim="Dynamic market (issue 6), Prop. 3.2", paper="auction",
+    "world-bidders-per-auction", claim="Dynamic market: n per auction", paper="auction",
     quick={"n_auctions": 1_000, "n_seasons": 20, "ns": (2, 5, 10)},
     full={"n_auctions": 2_000, "n_seasons": 100, "ns": (2, 3, 5, 10)},
 )

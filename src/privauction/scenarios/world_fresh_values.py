@@ -58,7 +58,7 @@ def _subset(out, m):
 
 
 @register(
-    "world-fresh-values", claim="Dynamic market (issue 6): fresh values = one-shot",
+    "world-fresh-values", claim="Dynamic market = one-shot",
     paper="auction",
     quick={"n_auctions": 20_000, "mixed_max": 10_000},
     full={"n_auctions": 200_000, "mixed_max": 20_000},

@@ -86,7 +86,7 @@ def _season_mi(frame, market, rng, level):
 
 
 @register(
-    "world-repeat-winners", claim="Dynamic market (issue 6)", paper="auction",
+    "world-repeat-winners", claim="Dynamic market: repeat winners", paper="auction",
     quick={"n_auctions": 1_000, "n_seasons": 20},
     full={"n_auctions": 2_000, "n_seasons": 100},
 )
