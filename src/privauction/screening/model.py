@@ -18,7 +18,6 @@ so Eqs. (2)–(3) need no quadrature, only the quantile function ``F^{-1}``.
 
 from __future__ import annotations
 
-import math
 import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -361,12 +360,15 @@ def screening_model(prior, cost=None, *, name: str = "prior", warn: bool = True
         raise ValueError(f"`{name}`: the virtual value is not finite on the support")
     scale = max(1.0, abs(high))
     if v_low < -1e-9 * scale:
+        remedy = (
+            f"use a prior with more density at θ_low (f(θ_low) >= {1 / low:.4g})"
+            if low > 0 else "no density helps when θ_low = 0"
+        )
         raise ValueError(
             f"`{name}` must have a non-negative virtual value at the lowest type (Section 3: "
             f"v(θ_low) > 0, so that every type is served); got v({low:g}) = "
-            f"{low:g} - 1/f({low:g}) = {v_low:.6g}. Shift the support up (e.g. loc + 1) or use "
-            "a prior with more density at θ_low (f(θ_low) > "
-            f"{1 / low if low > 0 else math.inf:.4g})"
+            f"{low:g} - 1/f({low:g}) = {v_low:.6g}. Shift the support up (e.g. loc + 1), or "
+            f"{remedy}"
         )
     dv = np.diff(v)
     bad = np.flatnonzero(dv < -1e-9 * scale)
