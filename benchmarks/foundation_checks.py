@@ -79,7 +79,7 @@ def main(argv=None):
         second = np.sort(profiles, axis=1)[:, -2]
         diff = price.mean(axis=1) - second
         se = price.std(axis=1) / math.sqrt(1e5)
-        zs = ", ".join("exact" if s == 0 and abs(d) < 1e-12 else f"{d / s:+.2f}"
+        zs = ", ".join("exact" if s < 1e-12 and abs(d) < 1e-12 else f"{d / s:+.2f}"
                        for d, s in zip(diff, se, strict=True))
         say(f"{mech!r:<22} max |mean - b2| = {np.max(np.abs(price.mean(axis=1) - second)):.2e}"
             f"   z = {zs}")
