@@ -7,13 +7,17 @@ import numpy as np
 __all__ = ["deviation_plot"]
 
 
-def deviation_plot(results, title: str, *, level_label: str = "99.9 % interval"):
+def deviation_plot(results, title: str, *, level_label: str | None = None):
     """Estimate minus analytical value, with the interval, for every row that has both.
 
     One horizontal bar per checked case, a red line at zero: a bar that crosses the line is an
     estimate that agrees with the paper's value.
     """
     import matplotlib.pyplot as plt
+
+    from ._common import CONFIDENCE, pct
+
+    level_label = level_label or f"{pct(CONFIDENCE)} interval"
 
     s = results[results["ci_low"].notna() & results["analytical"].notna()].reset_index()
     fig, ax = plt.subplots(figsize=(8, 0.32 * len(s) + 1.2))
