@@ -211,6 +211,8 @@ class Mechanism(abc.ABC):
         Parameters
         ----------
         bids : ndarray, shape (n_auctions, n_bidders)
+            Read-only under the simulator (it carries the ranking that :func:`top_two`
+            reuses): copy it before changing it in place.
         rng : numpy.random.Generator
             The only source of randomness (lotteries, tie-breaking).
 
