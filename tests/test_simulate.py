@@ -106,8 +106,14 @@ def test_k_price_privacy_loss_matches_spa_at_k2_and_decreases():
          r"`prior` must be a frozen continuous"),
         (lambda: pa.simulate(M.SecondPrice(), stats.binom(3, 0.5), 2, 10), TypeError,
          r"discrete"),
-        (lambda: pa.simulate(M.ZeroKLottery(2), stats.norm(), 2, 10), ValueError,
+        (lambda: pa.simulate(M.ZeroKLottery(2), stats.expon(), 2, 10), ValueError,
          r"bounded support"),
+        (lambda: pa.simulate(M.SecondPrice(), stats.norm(), 2, 10), ValueError,
+         r"`prior` must have a support >= 0 \(values and prices are non-negative, Section 3\); "
+         r"got \[-inf, inf\] with P\(value < 0\) = 0.5"),
+        (lambda: M.KPrice(3.0), None, None),
+        (lambda: pa.simulate(M.SecondPrice(), stats.uniform(), 2, True), TypeError,
+         r"`n_auctions` must be an integer >= 1; got True"),
         (lambda: pa.simulate("SPA", stats.uniform(), 2, 10), TypeError, r"`mechanism` must be"),
         (lambda: pa.simulate(M.SecondPrice(), stats.uniform(), 2, 10, rng="x"), TypeError,
          r"`rng` must be"),
@@ -116,6 +122,9 @@ def test_k_price_privacy_loss_matches_spa_at_k2_and_decreases():
     ],
 )
 def test_bad_input_is_refused_naming_the_parameter(call, exc, message):
+    if exc is None:  # accepted, and normalised
+        assert repr(call()) == "KPrice(k=3)"
+        return
     with pytest.raises(exc, match=message):
         call()
 

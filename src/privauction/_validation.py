@@ -9,6 +9,7 @@ One error form throughout the package (see DESIGN.md)::
 
 from __future__ import annotations
 
+import math
 import numbers
 
 import numpy as np
@@ -51,7 +52,8 @@ def check_rng(rng) -> np.random.Generator:
 def check_int(value, name: str, *, minimum: int | None = None, maximum: int | None = None) -> int:
     """Return ``value`` as an int, or raise naming ``name`` and the bound it breaks."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        if isinstance(value, numbers.Real) and float(value).is_integer():
+        if (not isinstance(value, bool) and isinstance(value, numbers.Real)
+                and math.isfinite(value) and float(value).is_integer()):
             value = int(value)
         else:
             bound = f" >= {minimum}" if minimum is not None else ""

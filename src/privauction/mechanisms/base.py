@@ -243,9 +243,20 @@ class Mechanism(abc.ABC):
 
     # -- theory ---------------------------------------------------------------------------
     def check_compatible(self, prior, n_bidders: int) -> None:
-        """Raise if the mechanism is not defined for this prior and number of bidders."""
+        """Raise if the mechanism is not defined for this prior and number of bidders.
+
+        Values must be >= 0 (Section 3 of the auction paper: ``θ_low >= 0``), since prices are
+        non-negative: the prior may put at most 1e-12 of its mass below 0 (``norm(10, 1)`` is
+        accepted). A plug-in for other values overrides this method.
+        """
         validate_prior(prior)
         check_int(n_bidders, "n_bidders", minimum=self.min_bidders)
+        low, high = prior.support()
+        if not low >= 0 and float(prior.cdf(0.0)) > 1e-12:
+            raise ValueError(
+                f"`prior` must have a support >= 0 (values and prices are non-negative, "
+                f"Section 3); got [{low}, {high}] with P(value < 0) = {float(prior.cdf(0.0)):.3g}"
+            )
 
     def privacy_loss(self, prior, n_bidders: int) -> float:
         """Analytical privacy loss in nats: ``P(sale) · MI(W; P | sale)`` (Definition 2).

@@ -157,6 +157,7 @@ class KPrice(Mechanism):
         k = check_int(self.k, "k", minimum=1)
         if k < 2:
             raise ValueError("`k` must be an integer >= 2 (use FirstPrice() for k = 1); got 1")
+        object.__setattr__(self, "k", k)  # 3.0 -> 3, so the repr and indexing see an int
 
     @property
     def min_bidders(self) -> int:  # type: ignore[override]
@@ -181,6 +182,7 @@ class KPrice(Mechanism):
             raise ValueError(
                 f"`n_bidders` must be >= k ({self.k}) for KPrice({self.k}); got {n_bidders}"
             )
+        super().check_compatible(prior, n_bidders)
         if self.k >= 3:
             validate_prior(prior, bounded=True)
 
@@ -282,14 +284,6 @@ class FirstPrice(Mechanism):
     dsic = False
     ex_post_ir = True
     deterministic_payments = True
-
-    def check_compatible(self, prior, n_bidders: int) -> None:
-        super().check_compatible(prior, n_bidders)
-        low, _ = support(prior)
-        if not math.isfinite(low):
-            raise ValueError(
-                f"the prior's support must be bounded below for FirstPrice; got lower end {low}"
-            )
 
     def bid_function(self, prior, n_bidders: int):
         """BNE bids; numeric for non-uniform priors (cumulative Simpson on 8193 quantiles,

@@ -66,11 +66,7 @@ class ZeroKLottery(Mechanism):
     def check_compatible(self, prior, n_bidders: int) -> None:
         super().check_compatible(prior, n_bidders)
         validate_prior(prior, bounded=True)
-        low, high = support(prior)
-        if low < 0:
-            raise ValueError(
-                f"the prior's support must be >= 0 for ZeroKLottery; got [{low}, {high}]"
-            )
+        _, high = support(prior)
         if self.K < high:
             raise ValueError(
                 f"`K` must be >= the top of the prior's support ({high}); got {self.K}"
@@ -168,12 +164,6 @@ class BetaPrice(Mechanism):
     dsic = True
     ex_post_ir = True
     deterministic_payments = False
-
-    def check_compatible(self, prior, n_bidders: int) -> None:
-        super().check_compatible(prior, n_bidders)
-        low, high = support(prior)
-        if low < 0:
-            raise ValueError(f"the prior's support must be >= 0 for BetaPrice; got [{low}, {high}]")
 
     def privacy_loss(self, prior, n_bidders: int) -> float:
         """``math.inf``: the price nearly reveals the value when the gap ``g = b1 - b2`` is small.

@@ -90,7 +90,10 @@ def ordered_mi_lower_bound(
         Passed to ``scipy.integrate.quad`` on each piece; the tolerances are raised to the
         declared ``accuracy`` of a tabulated law (e.g. the lottery price laws, 1e-8).
     n_check : int
-        Points of the ``u = X(s)`` grid on which ordering and divergence are checked.
+        Points of the grid that checks the ordering and looks for a zero set of ``Y - X`` of
+        positive X-measure (where the bound is infinite, Section 6.2). A zero set narrower than
+        the grid is still found when a quadrature node falls in it (then a grid 2000 times
+        finer is searched around the node); a zero set that no node touches can be missed.
 
     Returns
     -------
@@ -145,15 +148,24 @@ def ordered_mi_lower_bound(
             "`Y` must be first-order dominated by `X` (Y(s) >= X(s) for all s) for an ordered "
             f"coupling to exist (Lemma 2); at s = {s:.6g}, Y(s) - X(s) = {g[k]:.3g}"
         )
-    zero = g <= 1e-14
+    zero = g <= _ZERO_GAP
     if np.any(zero[1:] & zero[:-1]):
         return math.inf
+    # A zero set narrower than the grid can still be hit by a quadrature node: record those
+    # nodes and look around each on a finer grid once the integral is done.
+    touched = []
 
     def f_low(u):
-        return -math.log(max(float(gap.lower(u)), 1e-300))
+        g_u = float(gap.lower(u))
+        if g_u <= _ZERO_GAP:
+            touched.append(float(u))
+        return -math.log(max(g_u, 1e-300))
 
     def f_up(v):
-        return -math.log(max(float(gap.upper(v)), 1e-300))
+        g_v = float(gap.upper(v))
+        if g_v <= _ZERO_GAP:
+            touched.append(1.0 - float(v))
+        return -math.log(max(g_v, 1e-300))
 
     # Atoms of Y make the integrand jump at u = X(atom): breakpoints.
     breaks = np.asarray([float(X.cdf(a)) for a in Y.atoms] or [0.0], dtype=float)
@@ -187,4 +199,27 @@ def ordered_mi_lower_bound(
                     stacklevel=2,
                 )
             total += val
+    if _zero_set_near(gap, touched, width=1.0 / n_check):
+        return math.inf
     return -1.0 + total
+
+
+_ZERO_GAP = 1e-14
+
+
+def _zero_set_near(gap: _Gap, points, *, width: float, n_fine: int = 4001) -> bool:
+    """Whether ``Y - X`` vanishes on an interval (two neighbouring points of a fine grid of
+    ``n_fine`` points over ``[u - width, u + width]``) around any of ``points``, away from the
+    ends ``u = 0, 1`` where the gap of an ordered pair always closes."""
+    for u in sorted(set(points)):
+        if not 1e-9 < u < 1 - 1e-9:
+            continue
+        fine = np.linspace(max(u - width, 1e-12), min(u + width, 1 - 1e-12), n_fine)
+        low = fine <= 0.5
+        g = np.empty_like(fine)
+        g[low] = gap.lower(fine[low])
+        g[~low] = gap.upper(1.0 - fine[~low])
+        zero = g <= _ZERO_GAP
+        if np.any(zero[1:] & zero[:-1]):
+            return True
+    return False
