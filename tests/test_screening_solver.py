@@ -177,3 +177,21 @@ def test_three_intervals_match_exhaustive_search_on_the_binding_curve():
     best = exhaustive_three(screening_model(prior, cost), kappa, 1500)
     assert best <= m.profit + 1e-12
     assert best >= m.profit - 1e-7
+
+
+@pytest.mark.parametrize("n", [2, 3, 4])
+@pytest.mark.parametrize("excess", [1e-10, 1e-9, 3e-8])
+def test_kappa_just_above_log_n_keeps_the_n_interval_optimum(n, excess):
+    """κ = log n + tiny: the (n+1)-interval solution collapses to n intervals (its short
+    interval has mass < 1e-9); it must be kept as the n-interval candidate, not dropped
+    (the solver used to return one interval, profit 0.5, here)."""
+    kappa = math.log(n) + excess
+    m = optimal_menu(stats.uniform(1, 1), kappa)
+    assert m.n_intervals in (n, n + 1)
+    assert m.profit == pytest.approx(uniform_quadratic_optimum(kappa).profit, abs=1e-9)
+
+
+@pytest.mark.parametrize("constraint", ["ex-ante", "ex-post"])
+def test_huge_kappa_is_refused_naming_kappa_and_max_intervals(constraint):
+    with pytest.raises(ValueError, match=r"`kappa` = 800 needs at least .* `max_intervals` = 64"):
+        optimal_menu(stats.uniform(1, 1), kappa=800.0, constraint=constraint)

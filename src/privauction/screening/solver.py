@@ -495,6 +495,17 @@ def _polish(model: ScreeningModel, z0, kappa, constraint):
     return (z if ok else z0), lam, ok
 
 
+def _keep_merged(model, results, r, masses) -> None:
+    """Record a solution with a collapsed interval as the partition without it."""
+    i = int(np.argmin(masses))
+    z = np.delete(r[1], min(i, len(r[1]) - 1))  # drop a cutoff bounding the empty interval
+    merged_masses = np.diff(np.concatenate([[0.0], z, [1.0]]))
+    profit = float(profit_of_masses(model, merged_masses)[0])
+    n = len(merged_masses)
+    if results.get(n) is None or profit > results[n][0]:
+        results[n] = (profit, z, r[2], r[3])
+
+
 def _solve_n(model, table_problem, n, kappa, constraint, n_random, rng):
     """Best partition into ``n`` intervals: SLSQP from several starts on the table, then the
     best few polished on the exact prior. Returns ``(profit, z, λ, converged)`` or None."""
@@ -611,12 +622,13 @@ def optimal_menu(
     max_intervals = check_int(max_intervals, "max_intervals", minimum=1)
     model = screening_model(prior, cost)
     gen = check_rng(rng)
-    n_lo = min_intervals(kappa)
-    if n_lo > max_intervals:
+    if kappa > math.log(max_intervals) + 1e-12:  # also keeps e^κ below float overflow
         raise ValueError(
-            f"`kappa` = {kappa:g} needs at least e^κ = {math.exp(kappa):.4g} intervals, more "
-            f"than `max_intervals` = {max_intervals}; raise max_intervals or lower kappa"
+            f"`kappa` = {kappa:g} needs at least e^κ = "
+            f"{f'{math.exp(kappa):.4g}' if kappa < 700 else 'over 1e304'} intervals, more than "
+            f"`max_intervals` = {max_intervals}; raise max_intervals or lower kappa"
         )
+    n_lo = min_intervals(kappa)
     table = _Problem(_TableFns(model), model.cost)
 
     results = {}
@@ -647,7 +659,10 @@ def optimal_menu(
             r = _solve_n(model, table, n, kappa, constraint, n_random, gen)
             if r is not None:
                 masses = np.diff(np.concatenate([[0.0], r[1], [1.0]]))
-                if n > 1 and masses.min() < _COLLAPSED:  # really n - 1 intervals
+                if n > 1 and masses.min() < _COLLAPSED:
+                    # Really n - 1 intervals (κ barely above log(n - 1)): keep the merged
+                    # partition as the (n - 1)-interval candidate rather than losing it.
+                    _keep_merged(model, results, r, masses)
                     r = None
             results[n] = r
             if r is not None and (best_profit == -math.inf or r[0] > best_profit + 1e-12 * max(
