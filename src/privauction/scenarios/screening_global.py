@@ -144,13 +144,16 @@ def screening_global(n_auctions, rng, *, n_random=1000, n_local=20, cases=CASES,
         cost = EXAMPLE_COSTS[cost_label]()
         m = optimal_menu(prior, kappa, cost=cost)
         best = exhaustive_three(screening_model(prior, cost), kappa, n_grid)
-        # grid resolution: measured gap 5e-12 .. 2.4e-10 at 4000 points
-        ok = m.n_intervals == 3 and best <= m.profit + 1e-12 and best >= m.profit - 1e-6
+        # grid resolution: measured gap 5e-12 .. 2.4e-10 at 4000 points. The optimum may have
+        # more than three intervals (truncnorm-decreasing at κ = 1.05 has four, 2e-5 more
+        # profit than the best three): then it must only beat the three-interval search.
+        ok = best <= m.profit + 1e-12 and (m.n_intervals != 3 or best >= m.profit - 1e-6)
         rows.append(row(case=f"{prior_label}, c = {cost_label}, κ = {kappa:g}: exhaustive "
                         f"search over 3-interval partitions ({n_grid} grid points)",
                         analytical=best, est=None, verdict=ok, method="solver",
                         estimate=m.profit, ci_low=m.profit, ci_high=m.profit,
-                        rule="n = 3; best of the grid <= solver profit <= it + 1e-6",
+                        rule="best 3-interval grid profit <= solver profit (<= it + 1e-6 "
+                             "when the solver also uses 3)",
                         margin=m.profit - best, series="exhaustive", prior=prior_label,
                         cost=cost_label, param="kappa", value=kappa,
                         n_intervals=m.n_intervals))

@@ -495,15 +495,23 @@ def _polish(model: ScreeningModel, z0, kappa, constraint):
     return (z if ok else z0), lam, ok
 
 
-def _keep_merged(model, results, r, masses) -> None:
-    """Record a solution with a collapsed interval as the partition without it."""
-    i = int(np.argmin(masses))
-    z = np.delete(r[1], min(i, len(r[1]) - 1))  # drop a cutoff bounding the empty interval
+def _keep_merged(model, merged, r, masses, kappa) -> None:
+    """Record a solution with collapsed intervals as the partition without them, if that
+    partition meets the ex-ante constraint (an unpolished solution may break it by ~1e-8)."""
+    z = r[1]
+    while len(masses) > 1 and masses.min() < _COLLAPSED:
+        i = int(np.argmin(masses))
+        z = np.delete(z, min(i, len(z) - 1))  # drop a cutoff bounding the empty interval
+        masses = np.diff(np.concatenate([[0.0], z, [1.0]]))
+    z, lam, ok = _polish(model, z, kappa, "ex-ante")  # Lemma 4 on the merged partition
     merged_masses = np.diff(np.concatenate([[0.0], z, [1.0]]))
+    if (merged_masses.min() < _COLLAPSED
+            or float(-np.sum(special.xlogy(merged_masses, merged_masses))) > kappa + 1e-10):
+        return
     profit = float(profit_of_masses(model, merged_masses)[0])
     n = len(merged_masses)
-    if results.get(n) is None or profit > results[n][0]:
-        results[n] = (profit, z, r[2], r[3])
+    if merged.get(n) is None or profit > merged[n][0]:
+        merged[n] = (profit, z, lam, ok)
 
 
 def _solve_n(model, table_problem, n, kappa, constraint, n_random, rng):
@@ -655,14 +663,15 @@ def optimal_menu(
         n = n_lo
         best_profit = -math.inf
         misses = 0
+        merged = {}
         while n <= max_intervals and misses < 2 and not (kappa == 0.0 and n > 1):
             r = _solve_n(model, table, n, kappa, constraint, n_random, gen)
             if r is not None:
                 masses = np.diff(np.concatenate([[0.0], r[1], [1.0]]))
                 if n > 1 and masses.min() < _COLLAPSED:
-                    # Really n - 1 intervals (κ barely above log(n - 1)): keep the merged
-                    # partition as the (n - 1)-interval candidate rather than losing it.
-                    _keep_merged(model, results, r, masses)
+                    # Really fewer intervals (κ barely above log(n - 1)): keep the merged
+                    # partition as a fallback candidate rather than losing it.
+                    _keep_merged(model, merged, r, masses, kappa)
                     r = None
             results[n] = r
             if r is not None and (best_profit == -math.inf or r[0] > best_profit + 1e-12 * max(
@@ -672,6 +681,12 @@ def optimal_menu(
             else:
                 misses += 1
             n += 1
+        # A merged partition stands in only for a count with no solution of its own: where
+        # every count from ⌈e^κ⌉ on collapses (κ in (log m, log m + ~2e-8]), it is the optimum.
+        for m, r in merged.items():
+            if results.get(m) is None:
+                results[m] = r
+        results = dict(sorted(results.items()))
     profit_by_n = tuple((n, (r[0] if r is not None else math.nan)) for n, r in results.items())
     candidates = [(n, r) for n, r in results.items() if r is not None]
     if not candidates:  # cannot happen for κ >= 0: one interval is always feasible
