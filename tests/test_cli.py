@@ -132,9 +132,27 @@ def test_run_replications_through_the_sweep_store(tmp_path, capsys):
     table = pd.read_csv(out / "results.csv")
     assert sorted(table["replication"].unique()) == [0, 1]
     assert "checks pass in all 2 replications" in capsys.readouterr().out
-    tasks = out / "sweep" / "prop4-k-price" / "tasks"
+    tasks = out / "sweep" / "prop4-k-price" / "seed-0-quick-n3000" / "tasks"
     first = {p.name: p.stat().st_mtime_ns for p in tasks.iterdir()}
     assert main([*argv, "--replications", "3"]) == 0  # two re-used from the store, one new
     again = pd.read_csv(out / "results.csv")
     pd.testing.assert_frame_equal(again[again["replication"] < 2].reset_index(drop=True), table)
     assert all((tasks / name).stat().st_mtime_ns == t for name, t in first.items())
+    # a new seed in the same --out is a sweep of its own, not a clash with the stored one
+    assert main([*argv, "--replications", "2", "--seed", "1"]) == 0
+    assert (out / "sweep" / "prop4-k-price" / "seed-1-quick-n3000" / "tasks").is_dir()
+
+
+def test_out_must_be_a_directory(tmp_path, capsys):
+    afile = tmp_path / "afile"
+    afile.write_text("")
+    with pytest.raises(SystemExit) as exc:
+        main(["run", "example1", "--out", str(afile)])
+    assert exc.value.code == 2
+    assert "--out: must be a directory" in capsys.readouterr().err
+
+
+def test_a_claim_that_raises_under_replications_fails_with_status_1(plugin, tmp_path, capsys):
+    assert main(["run", "--module", str(plugin), "cli-test-raises", "-r", "2", "--quick",
+                 "--out", str(tmp_path / "res"), "--no-report", "--no-progress"]) == 1
+    assert "raised RuntimeError: boom" in capsys.readouterr().err

@@ -53,6 +53,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
 
 
+def _out_dir(text: str) -> Path:
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"must be a directory; {text!r} is a file")
+    return path
+
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text.replace("_", ""))
@@ -100,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--seed", type=_seed, default=0, metavar="S",
                         help="root seed; each claim gets its own SeedSequence stream (default 0)")
-    common.add_argument("--out", type=Path, default=Path("privauction-results"), metavar="DIR",
+    common.add_argument("--out", type=_out_dir, default=Path("privauction-results"), metavar="DIR",
                         help="output directory (default ./privauction-results)")
     common.add_argument("--module", "--plugin", dest="plugins", action="append", default=[],
                         metavar="FILE", help=plugin_help)
@@ -273,19 +280,28 @@ def _cmd_run(args) -> int:
 
 def _run_replicated(args) -> int:
     from .scenarios import pass_rates, registry, run_replications
+    from .sweep import SweepStoreMismatchError
 
     if args.name not in registry:
         raise _Usage(f"no claim named {args.name!r}; registered: {', '.join(registry.names())}")
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     start = time.perf_counter()
+    # One store per claim, seed and size, so that a new --seed or --quick starts its own sweep
+    # (and resumes its own after a crash) instead of clashing with an earlier one.
+    mode = ("quick" if args.quick else "default") + (f"-n{args.n_auctions}" if args.n_auctions
+                                                      else "")
+    store = args.out / "sweep" / args.name / f"seed-{args.seed}-{mode}"
     try:
         results = run_replications(
             args.name, args.replications, seed=args.seed, quick=args.quick,
-            n_auctions=args.n_auctions, n_jobs=args.jobs, store=args.out / "sweep" / args.name,
+            n_auctions=args.n_auctions, n_jobs=args.jobs, store=store,
             plugins=args.plugins, progress=progress,
         )
-    except ValueError as exc:  # e.g. a store written by a different sweep
-        raise _Usage(str(exc)) from None
+    except SweepStoreMismatchError as exc:  # the claim's code changed since the store was made
+        raise _Usage(f"{exc}; or delete {store}") from None
+    except Exception as exc:  # the claim itself raised: a failed claim (1), not bad usage (2)
+        print(f"FAIL  {args.name}: raised {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
     elapsed = time.perf_counter() - start
     from . import __version__
 
