@@ -161,9 +161,10 @@ def test_infinite_privacy_loss_detected(mech):
     with pytest.warns(InfinitePrivacyLossWarning, match="reveals the winner's value"):
         est = estimate_privacy_loss(out, rng=0)
     assert est.infinite and est.estimate == math.inf
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         finite = estimate_privacy_loss(out, rng=0, detect_infinite=False)
+    assert not any(issubclass(w.category, InfinitePrivacyLossWarning) for w in caught)
     assert math.isfinite(finite.estimate) and not finite.infinite
 
 
@@ -277,3 +278,23 @@ def test_constant_column_has_zero_mi_at_every_n(method):
     for n in (50, 5_000):
         y = rng.standard_normal(n)
         assert abs(mutual_information(np.full(n, 3.0), y, method=method)) < 1e-12
+
+
+def test_zero_width_interval_and_too_few_sold_auctions_are_reported():
+    # Reserve 0.9 with 2 bidders: ~19 % sold. With 120 auctions a subsample cannot be trusted
+    # to hold 4 sold ones (4 binomial SDs below its mean): a clear error, whatever the seed.
+    out = pa.simulate(pa.mechanisms.ReservePrice(0.9), UNIFORM, 2, 120, rng=3)
+    for seed in range(3):
+        with pytest.raises(ValueError, match="simulate more auctions"):
+            estimate_privacy_loss(out, rng=seed)
+    # First price with detection off: the price is a fixed multiple of the value, so every
+    # subsample gives the same estimate and the interval would have zero width.
+    fp = pa.simulate(pa.mechanisms.FirstPrice(), UNIFORM, 2, 2000, rng=0)
+    with pytest.warns(pa.PrivauctionWarning, match="zero width"):
+        estimate_privacy_loss(fp, rng=0, detect_infinite=False)
+
+
+def test_estimate_privacy_loss_validates_workers():
+    out = pa.simulate(pa.mechanisms.SecondPrice(), UNIFORM, 2, 500, rng=0)
+    with pytest.raises(ValueError, match="`workers` must be -1 \\(all cores\\) or an integer >= 1"):
+        estimate_privacy_loss(out, workers=0)

@@ -207,6 +207,9 @@ def estimate_privacy_loss(
     n_resamples = check_int(n_resamples, "n_resamples", minimum=10)
     k = check_n_neighbors(n_neighbors)
     gen = check_rng(rng)
+    workers = check_int(workers, "workers", minimum=-1)
+    if workers == 0:
+        raise ValueError("`workers` must be -1 (all cores) or an integer >= 1; got 0")
     sold = np.asarray(outcomes.sold, dtype=bool)
     n = int(sold.shape[0])
     n_sold = int(np.count_nonzero(sold))
@@ -243,7 +246,9 @@ def estimate_privacy_loss(
         m = default_subsample_size(n, math.ceil(20 * (k + 1) / sold_share))
     else:
         m = check_int(subsample_size, "subsample_size", minimum=k + 1)
-    if m > n // 2 or sold_share * m < k + 1:
+    # Every subsample must hold n_neighbors + 1 sold auctions: ask for it 4 binomial standard
+    # deviations below the expected count, so that success does not depend on the seed.
+    if m > n // 2 or sold_share * m - 4 * math.sqrt(m * sold_share * (1 - sold_share)) < k + 1:
         raise ValueError(
             f"a subsampling interval needs subsamples of at most n // 2 = {n // 2} auctions "
             f"holding about n_neighbors + 1 = {k + 1} sold ones or more; got subsample_size "
@@ -253,6 +258,14 @@ def estimate_privacy_loss(
         lambda rows: _definition2(method, sold[rows], w[rows], p[rows], k, workers),
         n, estimate, level=level, n_resamples=n_resamples, subsample_size=m, rng=gen,
     )
+    if not band.std_error > 0:
+        warnings.warn(
+            "the subsampling interval has zero width: the subsamples' estimates are all equal "
+            "(e.g. every sold price on one atom), so the interval says nothing about the "
+            "error; simulate more auctions",
+            PrivauctionWarning,
+            stacklevel=2,
+        )
     return PrivacyLossEstimate(
         estimate, band.low, band.high, n, method, sold_share, n_sold, level, band.std_error,
         "subsample", band.bias, tie_share, False,
