@@ -183,3 +183,20 @@ def test_theory_imports_no_higher_layer():
                     a.name for a in node.names]
                 for name in names:
                     assert not name.startswith("privauction."), f"{path.name}: absolute {name}"
+
+
+@pytest.mark.parametrize("width", [1e-2, 1e-4])
+def test_a_zero_set_narrower_than_the_grid_still_gives_inf(width):
+    """Section 6.2: Y = X on a set of positive X-measure makes the bound infinite, even when
+    the set is narrower than the 4096-point check grid (found around quadrature nodes)."""
+    a = 0.3
+
+    def cdf(s):
+        s = np.clip(np.asarray(s, dtype=float), 0.0, 1.0)
+        bump = np.sqrt(s) * (1 - s) * 0.2
+        gap = np.where(s < a, np.minimum(bump, a - s),
+                       np.where(s > a + width, np.minimum(bump, s - a - width), 0.0))
+        return np.clip(s + gap, 0.0, 1.0)
+
+    Y = payment_law(cdf, support=(0.0, 1.0))
+    assert ordered_mi_lower_bound(stats.uniform(0, 1), Y) == math.inf
