@@ -78,7 +78,8 @@ class PrivacyLossEstimate:
     infinite: bool = False
 
 
-def _reveals_value(w: np.ndarray, p: np.ndarray) -> tuple[bool, float, str]:
+def _reveals_value(w: np.ndarray, p: np.ndarray, value_tie: np.ndarray | None = None
+                   ) -> tuple[bool, float, str]:
     """Whether the price reveals the value on a positive-probability event, the tie share and
     the reason.
 
@@ -86,8 +87,14 @@ def _reveals_value(w: np.ndarray, p: np.ndarray) -> tuple[bool, float, str]:
     price drawn independently of it with probability 0); (2) on the non-atomic prices (values
     not repeated), ``P`` is a strictly monotone function of ``W`` over at least 20 auctions
     (first-price and k-price auctions, whose equilibrium bid is increasing in the value).
+    Auctions whose two highest values coincide (``value_tie``: float draws of a prior with
+    much mass at an end, e.g. beta(2, 0.1), round to the same number) are not counted: a
+    second price equals the value there without revealing anything more.
     """
-    ties = int(np.count_nonzero(p == w))
+    equal = p == w
+    if value_tie is not None:
+        equal &= ~value_tie
+    ties = int(np.count_nonzero(equal))
     tie_share = ties / max(w.shape[0], 1)
     if ties >= 2:
         return True, tie_share, (
@@ -222,7 +229,9 @@ def estimate_privacy_loss(
 
     tie_share = 0.0
     if detect_infinite:
-        reveals, tie_share, reason = _reveals_value(w[sold], p[sold])
+        second = getattr(outcomes, "second_value", None)
+        value_tie = None if second is None else (np.asarray(second, dtype=float) == w)[sold]
+        reveals, tie_share, reason = _reveals_value(w[sold], p[sold], value_tie)
         if reveals:
             warnings.warn(
                 f"{reason}: the price reveals the winner's value on an event of positive "
