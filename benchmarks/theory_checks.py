@@ -18,12 +18,13 @@ import os
 import time
 
 import numpy as np
-from scipy import optimize, special, stats
+from scipy import special, stats
 
 import privauction as pa
 from privauction.theory import (
     beta_price_law,
     min_mi_coupling,
+    min_mi_coupling_slsqp,
     min_mi_joint,
     ordered_mi_lower_bound,
     spa_price_law,
@@ -35,28 +36,6 @@ from privauction.theory import (
 def _mi(plan, px, py):
     ref = np.outer(px, py)
     return float(np.sum(special.rel_entr(plan, np.where(plan > 0, ref, 1.0))))
-
-
-def _slsqp(px, py, sx, sy, start):
-    ii, jj = np.nonzero(sy[None, :] <= sx[:, None])
-    ref = px[ii] * py[jj]
-    A = np.zeros((px.size + py.size, ii.size))
-    A[ii, np.arange(ii.size)] = 1.0
-    A[px.size + jj, np.arange(ii.size)] = 1.0
-    target = np.concatenate([px, py])
-    # The marginal constraints are linearly dependent (both sets sum to 1): drop one, or SLSQP
-    # stalls at its iteration limit far from the optimum.
-    A_eq, t_eq = A[:-1], target[:-1]
-    res = optimize.minimize(
-        lambda z: float(np.sum(special.xlogy(z, z) - special.xlogy(z, ref))), start[ii, jj],
-        jac=lambda z: np.log(np.maximum(z, 1e-300)) - np.log(ref) + 1.0, method="SLSQP",
-        bounds=[(0.0, 1.0)] * ii.size,
-        constraints=[{"type": "eq", "fun": lambda z: A_eq @ z - t_eq, "jac": lambda z: A_eq}],
-        options={"ftol": 1e-15, "maxiter": 1000},
-    )
-    plan = np.zeros((px.size, py.size))
-    plan[ii, jj] = np.clip(res.x, 0.0, None)
-    return plan, float(np.max(np.abs(A @ res.x - target)))
 
 
 def coupling_section(lines):
@@ -74,7 +53,7 @@ def coupling_section(lines):
         f"{res.marginal_error_y:.1e}",
     ]
     start = np.array([[0.1, 0, 0], [0.3, 0.1, 0], [0.2, 0.2, 0.1]])
-    plan, viol = _slsqp(g1, g2, np.arange(1.0, 4), np.arange(1.0, 4), start)
+    plan, viol = min_mi_coupling_slsqp(g1, g2, np.arange(1.0, 4), np.arange(1.0, 4), start)
     lines.append(f"SLSQP on Example 2: MI = {_mi(plan, g1, g2):.12f} (constraint violation "
                  f"{viol:.1e}); ours - SLSQP = {res.mi - _mi(plan, g1, g2):.2e}")
     rng = np.random.default_rng(20261125)
@@ -91,7 +70,7 @@ def coupling_section(lines):
         w /= w.sum()
         px, py = w.sum(axis=1), w.sum(axis=0)
         ours = min_mi_coupling(px, py, support_x=sx, support_y=sy)
-        plan, viol = _slsqp(px, py, sx, sy, w)
+        plan, viol = min_mi_coupling_slsqp(px, py, sx, sy, w)
         gaps.append(_mi(plan, px, py) - ours.mi)
         errs.append(max(ours.marginal_error_x, ours.marginal_error_y))
         viols.append(viol)

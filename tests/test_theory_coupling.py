@@ -4,10 +4,10 @@ import warnings
 
 import numpy as np
 import pytest
-from scipy import optimize, special
+from scipy import special
 
 from privauction import PrivauctionWarning
-from privauction.theory import CouplingConvergenceWarning, min_mi_coupling
+from privauction.theory import CouplingConvergenceWarning, min_mi_coupling, min_mi_coupling_slsqp
 
 G1 = np.array([0.1, 0.4, 0.5])  # Table 1(a): pmf of X on {1, 2, 3}
 G2 = np.array([0.6, 0.3, 0.1])  # pmf of Y on {1, 2, 3}
@@ -21,34 +21,6 @@ def _mi(plan, px, py):
 def _assert_marginals(plan, px, py, atol=1e-9):
     np.testing.assert_allclose(plan.sum(axis=1), px, rtol=0, atol=atol)
     np.testing.assert_allclose(plan.sum(axis=0), py, rtol=0, atol=atol)
-
-
-def _slsqp_min_mi(px, py, sx, sy, start):
-    """A generic constrained optimiser on the triangle entries, for comparison."""
-    ii, jj = np.nonzero(sy[None, :] <= sx[:, None])
-    ref = px[ii] * py[jj]
-
-    def f(z):
-        return float(np.sum(special.xlogy(z, z) - special.xlogy(z, ref)))
-
-    def grad(z):
-        return np.log(np.maximum(z, 1e-300)) - np.log(ref) + 1.0
-
-    A = np.zeros((px.size + py.size, ii.size))
-    A[ii, np.arange(ii.size)] = 1.0
-    A[px.size + jj, np.arange(ii.size)] = 1.0
-    target = np.concatenate([px, py])
-    # The marginal constraints are linearly dependent (both sets sum to 1): drop one, or SLSQP
-    # stalls at its iteration limit far from the optimum.
-    A_eq, t_eq = A[:-1], target[:-1]
-    res = optimize.minimize(
-        f, start[ii, jj], jac=grad, method="SLSQP", bounds=[(0.0, 1.0)] * ii.size,
-        constraints=[{"type": "eq", "fun": lambda z: A_eq @ z - t_eq, "jac": lambda z: A_eq}],
-        options={"ftol": 1e-15, "maxiter": 1000},
-    )
-    plan = np.zeros((px.size, py.size))
-    plan[ii, jj] = np.clip(res.x, 0.0, None)
-    return plan, float(np.max(np.abs(A @ res.x - target)))
 
 
 def _random_ordered_marginals(rng, m):
@@ -81,7 +53,7 @@ def test_example_2_is_the_minimum_against_slsqp():
     sx = np.array([1.0, 2.0, 3.0])
     start = np.array([[0.1, 0, 0], [0.3, 0.1, 0], [0.2, 0.2, 0.1]])  # a feasible ordered plan
     _assert_marginals(start, G1, G2, atol=1e-15)
-    plan, violation = _slsqp_min_mi(G1, G2, sx, sx, start)
+    plan, violation = min_mi_coupling_slsqp(G1, G2, sx, sx, start)
     assert violation < 1e-9
     res = min_mi_coupling(G1, G2, support_x=sx, support_y=sx)
     assert res.mi <= _mi(plan, G1, G2) + 1e-7
@@ -97,7 +69,7 @@ def test_random_ordered_marginals_never_beaten_by_slsqp():
         assert res.converged
         _assert_marginals(res.plan, px, py)
         assert np.all(res.plan[sy[None, :] > sx[:, None]] == 0)
-        plan, violation = _slsqp_min_mi(px, py, sx, sy, start)
+        plan, violation = min_mi_coupling_slsqp(px, py, sx, sy, start)
         assert violation < 1e-7
         assert res.mi <= _mi(plan, px, py) + 1e-7
         gaps.append(_mi(plan, px, py) - res.mi)

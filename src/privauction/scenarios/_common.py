@@ -27,6 +27,7 @@ import math
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 from scipy import stats
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "PRIORS",
     "Estimate",
     "estimate",
+    "mean_estimate",
     "covers",
     "below",
     "row",
@@ -79,6 +81,15 @@ class Estimate:
 
 def _z(level: float) -> float:
     return float(stats.norm.ppf(0.5 + level / 2.0))
+
+
+def mean_estimate(x, level: float, method: str) -> Estimate:
+    """Mean of i.i.d. terms ``x`` with its CLT interval at ``level``."""
+    x = np.asarray(x, dtype=float)
+    se = float(np.std(x, ddof=1) / math.sqrt(x.size))
+    m = float(np.mean(x))
+    z = _z(level)
+    return Estimate(m, m - z * se, m + z * se, int(x.size), method, level)
 
 
 def estimate(out, method: str, rng, *, level: float = CONFIDENCE, **kwargs) -> Estimate:

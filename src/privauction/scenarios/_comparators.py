@@ -250,11 +250,6 @@ class ReserveSpread(Mechanism):
             return self
         return ReserveSpread(self.kind, myerson_reserve(prior))
 
-    def check_compatible(self, prior, n_bidders: int) -> None:
-        super().check_compatible(prior, n_bidders)
-        if support(prior)[0] < 0:
-            raise ValueError("the prior's support must be >= 0 for ReserveSpread")
-
     def run(self, bids, rng):
         if self.reserve is None:
             raise ValueError(

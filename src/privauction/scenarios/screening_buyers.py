@@ -16,16 +16,13 @@ intervals) and pick their utility-maximising item. Checked:
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..screening import MenuMechanism, estimate_mi, optimal_menu, plugin_entropy, simulate_buyers
 from ..screening.examples import EXAMPLE_COSTS, EXAMPLE_PRIORS
 from ..simulator import simulate
-from ._common import CONFIDENCE, Estimate, covers, pct, row
+from ._common import CONFIDENCE, Estimate, covers, mean_estimate, pct, row
 from ._plots import deviation_plot
 from .registry import register, registry
 
@@ -33,13 +30,6 @@ __all__ = ["screening_buyers"]
 
 CASES = (("uniform[1,2]", "q^2/2", 1.0), ("uniform[1,2]", "q^2/2", 2.0),
          ("truncnorm-increasing[2,3]", "cosh(q)-1", 1.5), ("beta(1,2)[1,2]", "q^3/3", 2.0))
-
-
-def _mean_ci(x, level, method):
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    se = float(np.std(x, ddof=1) / math.sqrt(x.size))
-    m = float(np.mean(x))
-    return Estimate(m, m - z * se, m + z * se, int(x.size), method, level)
 
 
 @register("screening-buyers", claim="Lemma 1 / Eq. (5)", paper="screening",
@@ -59,7 +49,7 @@ def screening_buyers(n_auctions, rng, *, cases=CASES, level=CONFIDENCE):
                         estimate=out.match_share, rule="every buyer picks the item of their "
                         "interval (share = 1 exactly)", **extra))
         truth = menu.privacy_loss
-        kl = _mean_ci(out.kl, level, "observer posterior KL")
+        kl = mean_estimate(out.kl, level, "observer posterior KL")
         rows.append(row(case=f"{tag}: observer's mean posterior KL", analytical=truth, est=kl,
                         verdict=covers(truth, kl), rule=f"Eq. (5) inside the {pct(level)} CI",
                         **extra))
@@ -85,7 +75,7 @@ def screening_buyers(n_auctions, rng, *, cases=CASES, level=CONFIDENCE):
                             bins=bins if method == "binned" else np.nan, **extra))
         sim = simulate(MenuMechanism.from_menu(menu), prior, 1, n_auctions, rng=rng)
         price = np.nan_to_num(sim.price, nan=0.0)
-        rev = _mean_ci(price, level, "simulate() mean price")
+        rev = mean_estimate(price, level, "simulate() mean price")
         expected = float(np.sum(menu.masses * menu.prices))
         rows.append(row(case=f"{tag}: simulate() revenue", analytical=expected, est=rev,
                         verdict=covers(expected, rev),

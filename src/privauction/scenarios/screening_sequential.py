@@ -11,25 +11,15 @@ the ex-ante privacy loss as the mean KL of the seller's posterior (1.5 log 2 one
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from ..screening import estimate_mi, section61_analytical, simulate_section61
-from ._common import CONFIDENCE, Estimate, covers, pct, row
+from ._common import CONFIDENCE, covers, mean_estimate, pct, row
 from ._plots import deviation_plot
 from .registry import register, registry
 
 __all__ = ["screening_sequential"]
-
-
-def _mean_ci(x, level, method):
-    z = float(stats.norm.ppf(0.5 + level / 2))
-    se = float(np.std(x, ddof=1) / math.sqrt(x.size))
-    m = float(np.mean(x))
-    return Estimate(m, m - z * se, m + z * se, int(x.size), method, level)
 
 
 @register("screening-sequential", claim="Section 6.1", paper="screening",
@@ -41,7 +31,7 @@ def screening_sequential(n_auctions, rng, *, level=CONFIDENCE):
     rows = []
     for run, key in ((one, "one_shot_privacy"), (seq, "sequential_privacy")):
         extra = dict(mechanism=run.name, n_auctions=n_auctions)
-        p = _mean_ci(run.price, level, "mean price")
+        p = mean_estimate(run.price, level, "mean price")
         rows.append(row(case=f"{run.name}: profit", analytical=ref["profit"], est=p,
                         verdict=covers(ref["profit"], p),
                         rule=f"7/32 inside the {pct(level)} CI", series="profit", **extra))
@@ -49,7 +39,7 @@ def screening_sequential(n_auctions, rng, *, level=CONFIDENCE):
                         verdict=run.truthful_share == 1.0, method="simulation",
                         estimate=run.truthful_share, rule="every buyer's best report is "
                         "truthful (share = 1 exactly)", series="ic", **extra))
-        kl = _mean_ci(run.kl, level, "observer posterior KL")
+        kl = mean_estimate(run.kl, level, "observer posterior KL")
         rows.append(row(case=f"{run.name}: ex-ante privacy loss", analytical=ref[key], est=kl,
                         verdict=covers(ref[key], kl), rule=f"paper's value inside the "
                         f"{pct(level)} CI", series="privacy", **extra))
@@ -72,7 +62,7 @@ def screening_sequential(n_auctions, rng, *, level=CONFIDENCE):
                     verdict=same == 0.0, method="simulation", estimate=same,
                     rule="max |price_one-shot - price_sequential| = 0 on the same buyers",
                     series="profit"))
-    diff = _mean_ci(one.kl - seq.kl, level, "paired KL difference")
+    diff = mean_estimate(one.kl - seq.kl, level, "paired KL difference")
     truth = ref["one_shot_privacy"] - ref["sequential_privacy"]
     rows.append(row(case="one-shot minus sequential privacy loss", analytical=truth, est=diff,
                     verdict=covers(truth, diff) and diff.ci_low > 0,

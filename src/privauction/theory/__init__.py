@@ -3,7 +3,8 @@
 * :func:`ordered_mi_lower_bound` — the right-hand side of Eq. (4) of Lemma 1, the least mutual
   information of two ordered random variables with given marginals (the privacy-loss bound (6));
 * :func:`min_mi_joint` — its minimiser λ* of Eq. (5): density and exact sampler;
-* :func:`min_mi_coupling` — the discrete case (Example 2) by Sinkhorn scaling on the triangle;
+* :func:`min_mi_coupling` — the discrete case (Example 2) by Sinkhorn scaling on the triangle
+  (:func:`min_mi_coupling_slsqp`, a generic optimiser on the same problem, checks it);
 * laws to feed them: :func:`winner_value_law` (``G_W``), :func:`spa_price_law` (``G_L``, with
   or without a reserve), the lottery payment laws of Section 4.2 and :func:`payment_law` for any
   CDF.
@@ -11,7 +12,12 @@
 It imports only :mod:`privauction.priors` (never scenarios, sweep or the CLI).
 """
 
-from .coupling import CouplingConvergenceWarning, CouplingResult, min_mi_coupling
+from .coupling import (
+    CouplingConvergenceWarning,
+    CouplingResult,
+    min_mi_coupling,
+    min_mi_coupling_slsqp,
+)
 from .joint import MinMIJoint, min_mi_joint
 from .laws import (
     Law,
@@ -33,6 +39,7 @@ __all__ = [
     "as_law",
     "beta_price_law",
     "min_mi_coupling",
+    "min_mi_coupling_slsqp",
     "min_mi_joint",
     "ordered_mi_lower_bound",
     "payment_law",

@@ -29,10 +29,16 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import optimize, special
 
 from .._validation import PrivauctionWarning, check_int, check_real
 
-__all__ = ["CouplingResult", "CouplingConvergenceWarning", "min_mi_coupling"]
+__all__ = [
+    "CouplingResult",
+    "CouplingConvergenceWarning",
+    "min_mi_coupling",
+    "min_mi_coupling_slsqp",
+]
 
 
 class CouplingConvergenceWarning(PrivauctionWarning):
@@ -283,3 +289,49 @@ def _sinkhorn(K, a, b, tol, max_iter):
     err_a = float(np.max(np.abs(plan.sum(axis=1) - a)))
     err_b = float(np.max(np.abs(plan.sum(axis=0) - b)))
     return plan, u, v, n_iter, err_a, err_b
+
+
+def min_mi_coupling_slsqp(px, py, support_x, support_y, start=None):
+    """The same minimisation by a generic constrained optimiser (SLSQP), as a reference.
+
+    Minimises ``Σ λ log(λ / (px ⊗ py))`` over the entries of the triangle ``y <= x`` subject to
+    the two marginal constraints, with analytic gradients. One marginal constraint is dropped:
+    both sets sum to 1, and with the dependent set SLSQP stalls at its iteration limit far
+    from the optimum. Meant for checking :func:`min_mi_coupling` on small problems (it is
+    dense, O(entries²) memory), not for use in its place.
+
+    Parameters
+    ----------
+    px, py : array_like
+        Marginals on ``support_x`` and ``support_y`` (ordered, ``y <= x`` feasible).
+    support_x, support_y : array_like
+    start : ndarray, shape (len(px), len(py)), optional
+        Starting plan (default: the product ``px ⊗ py`` on the triangle).
+
+    Returns
+    -------
+    plan : ndarray
+        The optimiser's plan.
+    marginal_error : float
+        Largest violation of the marginal constraints.
+    """
+    px, py = np.asarray(px, dtype=float), np.asarray(py, dtype=float)
+    sx, sy = np.asarray(support_x, dtype=float), np.asarray(support_y, dtype=float)
+    ii, jj = np.nonzero(sy[None, :] <= sx[:, None])
+    ref = px[ii] * py[jj]
+    x0 = ref if start is None else np.asarray(start, dtype=float)[ii, jj]
+    A = np.zeros((px.size + py.size, ii.size))
+    A[ii, np.arange(ii.size)] = 1.0
+    A[px.size + jj, np.arange(ii.size)] = 1.0
+    target = np.concatenate([px, py])
+    A_eq, t_eq = A[:-1], target[:-1]
+    res = optimize.minimize(
+        lambda z: float(np.sum(special.xlogy(z, z) - special.xlogy(z, ref))), x0,
+        jac=lambda z: np.log(np.maximum(z, 1e-300)) - np.log(ref) + 1.0, method="SLSQP",
+        bounds=[(0.0, 1.0)] * ii.size,
+        constraints=[{"type": "eq", "fun": lambda z: A_eq @ z - t_eq, "jac": lambda z: A_eq}],
+        options={"ftol": 1e-15, "maxiter": 1000},
+    )
+    plan = np.zeros((px.size, py.size))
+    plan[ii, jj] = np.clip(res.x, 0.0, None)
+    return plan, float(np.max(np.abs(A @ res.x - target)))
