@@ -16,6 +16,7 @@ import pkgutil
 import warnings
 
 from .._validation import PrivauctionWarning
+from ._common import Estimate, agree, bound, exact, flag, greater
 from .registry import (
     OPTIONAL_COLUMNS,
     RESULT_COLUMNS,
@@ -39,6 +40,12 @@ from .runner import (
 
 __all__ = [
     "CHECK_COLUMNS",
+    "Estimate",
+    "agree",
+    "bound",
+    "exact",
+    "flag",
+    "greater",
     "OPTIONAL_COLUMNS",
     "ScenarioImportWarning",
     "RESULT_COLUMNS",
@@ -57,7 +64,7 @@ __all__ = [
     "summarise",
 ]
 
-_INFRASTRUCTURE = {"registry", "runner", "checks"}
+_INFRASTRUCTURE = {"registry", "runner", "checks", "mutation"}
 
 #: The auction paper's claims, imported first so that ``privauction list`` follows the paper.
 _PAPER_ORDER = (

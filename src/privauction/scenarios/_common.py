@@ -81,6 +81,17 @@ class Estimate:
     def infinite(self) -> bool:
         return math.isinf(self.estimate)
 
+    @classmethod
+    def of(cls, result, level: float = CONFIDENCE) -> Estimate:
+        """From any estimator result with ``estimate``, ``ci_low``, ``ci_high``, ``n``,
+        ``method`` and, when it has them, ``std_error`` and ``bias`` (e.g.
+        :func:`privauction.estimate_privacy_loss`'s)."""
+        bias = float(getattr(result, "bias", 0.0))
+        return cls(float(result.estimate), float(result.ci_low), float(result.ci_high),
+                   int(result.n), str(result.method), float(getattr(result, "ci", level)),
+                   float(getattr(result, "std_error", math.nan)),
+                   bias if math.isfinite(bias) else 0.0)
+
 
 def _z(level: float) -> float:
     return float(stats.norm.ppf(0.5 + level / 2.0))
@@ -126,17 +137,22 @@ def mech_label(mechanism) -> str:
 #: estimator; the claims' precise checks use the observer's unbiased estimate.
 KNN_METHODS = frozenset({"mixed", "ksg", "binned"})
 KNN_RELATIVE_MARGIN = 0.10
+#: ... and at least 0.005 nats: about the kNN estimators' standard error at 10^4 samples, so
+#: smaller values (e.g. a lottery's 0.014) are not asked of them to a precision they lack.
+KNN_ABSOLUTE_FLOOR = 0.005
 
 
 def default_margin(value: float, floor: float = 1e-3, method: str | None = None) -> float:
     """Relevant deviation of an ``equal`` check: 3 % of ``|value|`` (10 % for the kNN
-    estimators, :data:`KNN_METHODS`), at least ``floor``."""
+    estimators, :data:`KNN_METHODS`, and at least :data:`KNN_ABSOLUTE_FLOOR`), at least
+    ``floor``."""
     from .checks import DEFAULT_RELATIVE_MARGIN
 
     if not math.isfinite(value):
         return 0.0
-    relative = KNN_RELATIVE_MARGIN if method in KNN_METHODS else DEFAULT_RELATIVE_MARGIN
-    return max(relative * abs(value), floor)
+    if method in KNN_METHODS:
+        return max(KNN_RELATIVE_MARGIN * abs(value), floor, KNN_ABSOLUTE_FLOOR)
+    return max(DEFAULT_RELATIVE_MARGIN * abs(value), floor)
 
 
 def _check_row(*, kind, case, analytical, measured, reference, margin, std_error, bias, n, method,
