@@ -67,7 +67,8 @@ def main() -> None:
     escapes = table[~table["caught"]][["mutant", "scenario", "case", "kind", "method", "margin",
                                        "estimate", "reference", "ci_low", "ci_high"]]
     text = "\n".join([
-        f"# python validation/mutation_study.py --seed {seed}  ({time.perf_counter() - start:.0f} s)",
+        f"# python validation/mutation_study.py --seed {seed}"
+        f"  ({time.perf_counter() - start:.0f} s)",
         "", summary.to_string(index=False), "", totals.to_string(), "",
         "escapes:", escapes.to_string(index=False),
     ])
