@@ -69,7 +69,7 @@ def proof_bound(dist, n_bidders: int, K: float) -> float:
 @register(
     "prop2-large-k", claim="Prop. 2", paper="auction",
     quick={"n_auctions": 250_000, "ks": (1, 2, 4, 8, 16, 32)},
-    full={"n_auctions": 400_000, "ks": (1, 2, 4, 8, 16, 32, 64), "priors": ("uniform(0,1)",
+    full={"n_auctions": 600_000, "ks": (1, 2, 4, 8, 16, 32, 64), "priors": ("uniform(0,1)",
                                                                              "beta(2,2)")},
 )
 def prop2_large_k(

@@ -71,7 +71,7 @@ def _difference(a, b) -> Estimate:
 @register(
     "prop3-spa-n", claim="Prop. 3", paper="auction",
     quick={"n_auctions": 250_000, "ns": (2, 3, 5), "priors": tuple(PRIORS), "large_n": 200},
-    full={"n_auctions": 200_000, "ns": (2, 3, 5, 10), "priors": tuple(PRIORS), "large_n": 1000},
+    full={"n_auctions": 300_000, "ns": (2, 3, 5, 10), "priors": tuple(PRIORS), "large_n": 1000},
 )
 def prop3_spa_n(
     n_auctions, rng, *, ns=(2, 3, 5), priors=tuple(PRIORS), large_n=200, level=CONFIDENCE,

@@ -34,7 +34,7 @@ __all__ = ["prop4_k_price"]
     quick={"n_auctions": 200_000, "priors": ("uniform(0,1)",), "n_bidders": 4},
     # The non-uniform prior is truncexpon: KPrice's numerical equilibrium bids for beta(2,2)
     # with k >= 4 come out negative and non-monotone (its density vanishes at both ends).
-    full={"n_auctions": 200_000, "priors": ("uniform(0,1)", "truncexpon(b=3)"), "n_bidders": 5},
+    full={"n_auctions": 240_000, "priors": ("uniform(0,1)", "truncexpon(b=3)"), "n_bidders": 5},
 )
 def prop4_k_price(
     n_auctions, rng, *, priors=("uniform(0,1)",), n_bidders=4, knn_method="mixed",

@@ -44,7 +44,7 @@ KAPPAS = (0.5, 1.0, 1.5)
 
 @register("screening-auction", claim="Prop. 9", paper="screening",
           quick={"n_auctions": 800_000, "n_random": 300},
-          full={"n_auctions": 400_000, "n_random": 1000})
+          full={"n_auctions": 950_000, "n_random": 1000})
 def screening_auction(n_auctions, rng, *, kappas=KAPPAS, n_random=1000, level=CONFIDENCE):
     """Two-buyer interval auction: Lemma 5 partition, IC pricing rule, measured privacy."""
     prior = EXAMPLE_PRIORS["uniform[1,2]"]

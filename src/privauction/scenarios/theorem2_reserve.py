@@ -36,7 +36,7 @@ def _revenue_estimate(out, level):
 @register(
     "theorem2-reserve", claim="Theorem 2", paper="auction",
     quick={"n_auctions": 400_000, "priors": ("uniform(0,1)", "beta(2,2)"), "n_bidders": (2,)},
-    full={"n_auctions": 200_000, "priors": ("uniform(0,1)", "beta(2,2)", "truncexpon(b=3)"),
+    full={"n_auctions": 450_000, "priors": ("uniform(0,1)", "beta(2,2)", "truncexpon(b=3)"),
           "n_bidders": (2, 3)},
 )
 def theorem2_reserve(
