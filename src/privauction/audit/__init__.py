@@ -5,12 +5,23 @@ Real data enters the package here: :func:`load_bids` / :func:`load_usfs` give a 
 Vuong 2000) and gives a prior that every mechanism accepts.
 """
 
+from .gpv import MODEL, ValueFit, gpv_pseudo_values, recover_values
+from .homogenise import Homogenisation, homogenise
 from .loading import USFS_COLUMNS, DroppedRowsWarning, cleaning_report, load_bids, load_usfs
+from .prior import GridDistribution, prior_from_values
 
 __all__ = [
-    "DroppedRowsWarning",
+    "MODEL",
     "USFS_COLUMNS",
+    "DroppedRowsWarning",
+    "GridDistribution",
+    "Homogenisation",
+    "ValueFit",
     "cleaning_report",
+    "gpv_pseudo_values",
+    "homogenise",
     "load_bids",
     "load_usfs",
+    "prior_from_values",
+    "recover_values",
 ]
