@@ -45,14 +45,20 @@ Model (privauction.audit.recover_values):
   distribution, and the audit's counterfactuals are for the same entrants.
 - Estimation: per n, G is the empirical CDF of the homogenised bids and g a Gaussian kernel
   density of log bids with reflection at both ends (Silverman bandwidth h, times
-  {bandwidth_scale:g}); bids within h of either end (in log bid) are trimmed, and get a
-  pseudo-value by holding the markdown v - b at the trimming bound (upper end) or shrinking it
-  in proportion to G (lower end, where the markdown vanishes), so every bid keeps its rank.
+  {bandwidth_scale:g}); bids with G below {trim:g} or above 1 - {trim:g}, or within h of either
+  end (in log bid), are trimmed (the kernel density is unreliable where bids are sparse), and
+  get a pseudo-value by extending the inverse bid function linearly beyond the upper trimming
+  bound (with its slope over the last bandwidth of untrimmed bids, at least v/b there), or by
+  shrinking the markdown in proportion to G at the lower end (where it vanishes), so every bid
+  keeps its rank and the recovered distribution keeps its mass.
+- The prior: a Gaussian kernel density of the log pseudo-values with reflection at both
+  ends, on a grid, as a bounded continuous distribution of the values.
 """
 
 
 def gpv_pseudo_values(bids: np.ndarray, n_bidders: int, *, bandwidth_scale: float = 1.0,
-                      n_grid: int = 4097) -> tuple[np.ndarray, np.ndarray, float]:
+                      trim: float = 0.025, n_grid: int = 4097
+                      ) -> tuple[np.ndarray, np.ndarray, float]:
     """Pseudo-values ``b + G(b) / ((n-1) g(b))`` of the bids of ``n``-bidder auctions.
 
     The density is estimated in log bids ``y = log b`` (heavy right tails are common in bid
@@ -67,14 +73,19 @@ def gpv_pseudo_values(bids: np.ndarray, n_bidders: int, *, bandwidth_scale: floa
         Positive bids (homogenised), all from auctions with ``n_bidders`` bidders.
     n_bidders : int
         Number of bidders ``n >= 2``.
+    bandwidth_scale : float
+        Multiplies Silverman's bandwidth.
+    trim : float
+        Share of bids trimmed at each end (by ``G``), in [0, 0.5); bids within one bandwidth
+        of either end are trimmed too (GPV's rule).
 
     Returns
     -------
     values : ndarray
         One pseudo-value per bid (in the order of ``bids``).
     trimmed : ndarray of bool
-        Bids within one bandwidth of either end of the log bids, whose value is extrapolated
-        (see :data:`MODEL`).
+        Bids with ``G < trim`` or ``G > 1 - trim``, or within one bandwidth of either end of
+        the log bids: their value is extrapolated (see :data:`MODEL`).
     bandwidth : float
         The bandwidth used, in log bids.
 
@@ -104,16 +115,24 @@ def gpv_pseudo_values(bids: np.ndarray, n_bidders: int, *, bandwidth_scale: floa
     grid, dens = reflected_kde(y, low, high, h, n_grid)
     small_h = np.interp(y, grid, dens)
     markdown = b * big_h / ((n_bidders - 1) * small_h)
-    trimmed = (y < low + h) | (y > high - h)
+    bottom = (y < low + h) | (big_h < trim)
+    top = (y > high - h) | (big_h > 1 - trim)
+    trimmed = bottom | top
     kept = ~trimmed
     if kept.sum() >= 2:
         lo_i = np.flatnonzero(kept)[np.argmin(y[kept])]
         hi_i = np.flatnonzero(kept)[np.argmax(y[kept])]
-        bottom = trimmed & (y < low + h)
-        top = trimmed & ~bottom
         # the markdown is G/((n-1)g): it vanishes with G at the bottom; held at the top
         markdown[bottom] = markdown[lo_i] / b[lo_i] * b[bottom] * big_h[bottom] / big_h[lo_i]
-        markdown[top] = markdown[hi_i] / b[hi_i] * b[top]
+        # the inverse bid function extended linearly from the top untrimmed bid, with its
+        # slope over the last bandwidth of untrimmed log bids (at least v/b there, so the
+        # relative markdown does not shrink)
+        near = kept & (y >= y[hi_i] - h)
+        v_hi = b[hi_i] + markdown[hi_i]
+        slope = v_hi / b[hi_i]
+        if near.sum() >= 3 and np.ptp(b[near]) > 0:
+            slope = max(slope, float(np.polyfit(b[near], (b + markdown)[near], 1)[0]))
+        markdown[top] = v_hi + slope * (b[top] - b[hi_i]) - b[top]
     return b + markdown, trimmed, h
 
 
@@ -175,7 +194,8 @@ def _monotonicity(b: np.ndarray, v: np.ndarray, trimmed: np.ndarray) -> tuple[fl
 
 
 def recover_values(bids: pd.DataFrame, *, auction: str = "auctionid", bid: str = "actual_bid",
-                   covariates=(), categorical=(), bandwidth_scale: float = 1.0) -> ValueFit:
+                   covariates=(), categorical=(), bandwidth_scale: float = 1.0,
+                   trim: float = 0.025) -> ValueFit:
     """Recover the bidders' values from first-price bids: homogenise, then GPV per ``n``.
 
     Parameters
@@ -192,6 +212,8 @@ def recover_values(bids: pd.DataFrame, *, auction: str = "auctionid", bid: str =
         Numeric covariates to enter as dummies (e.g. ``["forest", "year"]``).
     bandwidth_scale : float
         Multiplies Silverman's bandwidth of the bid density (> 0).
+    trim : float
+        Share of bids trimmed at each end per number of bidders, in [0, 0.5).
 
     Returns
     -------
@@ -235,6 +257,7 @@ def recover_values(bids: pd.DataFrame, *, auction: str = "auctionid", bid: str =
                              f"{covariates}")
     bandwidth_scale = check_real(bandwidth_scale, "bandwidth_scale", lower=0.0,
                                  lower_inclusive=False)
+    trim = check_real(trim, "trim", lower=0.0, upper=0.5, upper_inclusive=False)
     table = load_bids(bids, auction=auction, bid=bid, covariates=covariates)
     n_per_row = table.groupby(auction, sort=False)[bid].transform("size").to_numpy()
     hom = homogenise(table, bid=bid, n_bidders=n_per_row, covariates=covariates,
@@ -245,7 +268,8 @@ def recover_values(bids: pd.DataFrame, *, auction: str = "auctionid", bid: str =
     rows = []
     for n in np.unique(n_per_row):
         idx = np.flatnonzero(n_per_row == n)
-        v, t, h = gpv_pseudo_values(b_tilde[idx], int(n), bandwidth_scale=bandwidth_scale)
+        v, t, h = gpv_pseudo_values(b_tilde[idx], int(n), bandwidth_scale=bandwidth_scale,
+                                    trim=trim)
         pseudo[idx], trimmed[idx] = v, t
         decreasing, max_fall = _monotonicity(b_tilde[idx], v, t)
         rows.append({"n_bidders": int(n), "n_auctions": idx.size // int(n), "n_bids": idx.size,
@@ -267,8 +291,9 @@ def recover_values(bids: pd.DataFrame, *, auction: str = "auctionid", bid: str =
         values=values,
         diagnostics=diagnostics,
         homogenisation=hom,
-        model=MODEL.format(formula=hom.formula, bandwidth_scale=bandwidth_scale),
+        model=MODEL.format(formula=hom.formula, bandwidth_scale=bandwidth_scale, trim=trim),
         n_bidders_share=share,
         settings={"auction": auction, "bid": bid, "covariates": covariates,
-                  "categorical": categorical, "bandwidth_scale": bandwidth_scale},
+                  "categorical": categorical, "bandwidth_scale": bandwidth_scale,
+                  "trim": trim},
     )

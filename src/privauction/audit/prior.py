@@ -11,7 +11,7 @@ __all__ = ["GridDistribution", "prior_from_values"]
 
 
 class GridDistribution(stats.rv_continuous):
-    """A continuous distribution given by its density on an equally spaced grid.
+    """A continuous distribution given by its density on a grid of nodes.
 
     The density is linear between the nodes, the CDF its exact integral (cumulative
     trapezoid, normalised to 1) and the quantile function the inverse of that CDF (linear
@@ -21,7 +21,7 @@ class GridDistribution(stats.rv_continuous):
     Parameters
     ----------
     grid : ndarray
-        Increasing, equally spaced nodes.
+        Increasing nodes (not necessarily equally spaced).
     density : ndarray
         Non-negative values at the nodes (normalised here); must not vanish between two nodes
         (a floor of 1e-12 of the maximum is applied, so the CDF is strictly increasing).
@@ -87,10 +87,13 @@ class GridDistribution(stats.rv_continuous):
 
 def prior_from_values(values: np.ndarray, *, bandwidth: float | None = None,
                       n_grid: int = 4097):
-    """Frozen :class:`GridDistribution` of the recovered values: reflected Gaussian KDE.
+    """Frozen :class:`GridDistribution` of positive recovered values, smoothed in logs.
 
-    Support: ``[min(values), max(values)]``; density by :func:`reflected_kde` with
-    Silverman's bandwidth unless given.
+    The density of ``y = log v`` is the reflected Gaussian kernel estimate of
+    :func:`~privauction.audit._kde.reflected_kde` on ``[min y, max y]`` (Silverman's
+    bandwidth unless ``bandwidth`` is given, in log units), and the density of ``v`` is
+    ``f_y(log v) / v`` on the nodes ``exp(y_grid)``: bid data span orders of magnitude, and a
+    grid in logs resolves the bulk and the tail alike. Support ``[min(values), max(values)]``.
 
     Examples
     --------
@@ -101,7 +104,12 @@ def prior_from_values(values: np.ndarray, *, bandwidth: float | None = None,
     (3.0, 0.5)
     """
     values = np.asarray(values, dtype=float)
-    low, high = float(values.min()), float(values.max())
-    h = silverman_bandwidth(values) if bandwidth is None else float(bandwidth)
-    grid, density = reflected_kde(values, low, high, h, n_grid)
-    return GridDistribution(grid, density)()
+    if not (values.size >= 2 and np.all(values > 0) and np.all(np.isfinite(values))):
+        raise ValueError("`values` must be at least two positive finite numbers")
+    y = np.log(values)
+    low, high = float(y.min()), float(y.max())
+    h = silverman_bandwidth(y) if bandwidth is None else float(bandwidth)
+    grid, density = reflected_kde(y, low, high, h, n_grid)
+    nodes = np.exp(grid)
+    nodes[0], nodes[-1] = values.min(), values.max()
+    return GridDistribution(nodes, density / nodes)()
