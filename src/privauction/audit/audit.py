@@ -34,7 +34,8 @@ _DISCLOSURE = "winner-and-price"
 #: Columns of the table :func:`audit` returns.
 AUDIT_COLUMNS = [
     "mechanism", "disclosure", "n_bidders", "market_share", "reserve", "sold_share",
-    "revenue", "revenue_low", "revenue_high", "welfare", "welfare_low", "welfare_high",
+    "revenue", "revenue_low", "revenue_high", "revenue_se", "welfare", "welfare_low",
+    "welfare_high", "welfare_se",
     "privacy_loss", "privacy_loss_low", "privacy_loss_high", "privacy_loss_method",
     "n_bootstrap", "note",
 ]
@@ -69,11 +70,15 @@ def _rows(prior, mechanisms, n_values, n_auctions, rng, method, notes) -> pd.Dat
             bound = mech.bind(prior, int(n))
             out = simulate(bound, prior, int(n), n_auctions, rng=rng)
             sold = out.winner >= 0
+            paid = np.where(sold, out.price, 0.0)
+            surplus = np.where(sold, out.winner_value, 0.0)
             row.update(
                 reserve=float(getattr(bound, "reserve", math.nan) or math.nan),
                 sold_share=float(sold.mean()),
-                revenue=float(np.where(sold, out.price, 0.0).mean()),
-                welfare=float(np.where(sold, out.winner_value, 0.0).mean()),
+                revenue=float(paid.mean()),
+                revenue_se=float(paid.std(ddof=1) / math.sqrt(n_auctions)),
+                welfare=float(surplus.mean()),
+                welfare_se=float(surplus.std(ddof=1) / math.sqrt(n_auctions)),
             )
             try:
                 with warnings.catch_warnings():
@@ -153,7 +158,8 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
     pandas.DataFrame
         One row per mechanism x disclosure x number of bidders, columns :data:`AUDIT_COLUMNS`:
         ``revenue`` and ``welfare`` (mean price and mean winner value per auction, 0 when
-        unsold, simulated), ``privacy_loss`` (nats; ``inf`` where the price reveals the
+        unsold, simulated; ``*_se`` their Monte Carlo standard errors: large for a {0,K}
+        lottery, whose price is K with a small probability), ``privacy_loss`` (nats; ``inf`` where the price reveals the
         winner's value) with ``privacy_loss_method`` ``"analytical"`` or the estimator's name;
         ``*_low``/``*_high``: the ``ci`` percentile interval of the bootstrap replicates,
         widened to hold the point estimate and, for estimated losses, the estimator's own
