@@ -131,3 +131,14 @@ def test_resampling_keeps_auctions_whole(fit):
     assert len(sizes) == fit.values["auction"].nunique()
     assert set(sizes) <= set(fit.values.groupby("auction")["bid"].size())
     assert (sample.groupby("auction")["n_bidders"].first() == sizes).all()
+
+
+def test_first_price_bids_stay_below_values_on_a_thin_lower_tail():
+    # a recovered prior whose lowest value sits far below the bulk (one outlier bid), as in the
+    # Forest Service bootstrap; the numeric BNE overshot b <= v there before the clip
+    values = np.r_[np.random.default_rng(0).lognormal(15, 0.5, 50_000), 4000.0]
+    prior = pa.audit.prior_from_values(values)
+    x = prior.ppf(np.linspace(0, 0.01, 2001))
+    for n in (2, 5, 9):
+        bids = pa.mechanisms.FirstPrice().bid_function(prior, n)(x)
+        assert (bids <= x).all() and (bids >= prior.support()[0]).all()

@@ -68,7 +68,11 @@ def _rows(prior, mechanisms, n_values, n_auctions, rng, method, notes) -> pd.Dat
                 rows.append({**row, "note": f"not run: {exc}"})
                 continue
             bound = mech.bind(prior, int(n))
-            out = simulate(bound, prior, int(n), n_auctions, rng=rng)
+            try:
+                out = simulate(bound, prior, int(n), n_auctions, rng=rng)
+            except mech_lib.MechanismContractError as exc:  # shown, never hidden
+                rows.append({**row, "note": f"failed: {exc}"})
+                continue
             sold = out.winner >= 0
             paid = np.where(sold, out.price, 0.0)
             surplus = np.where(sold, out.winner_value, 0.0)
@@ -159,15 +163,17 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
         One row per mechanism x disclosure x number of bidders, columns :data:`AUDIT_COLUMNS`:
         ``revenue`` and ``welfare`` (mean price and mean winner value per auction, 0 when
         unsold, simulated; ``*_se`` their Monte Carlo standard errors: large for a {0,K}
-        lottery, whose price is K with a small probability), ``privacy_loss`` (nats; ``inf`` where the price reveals the
-        winner's value) with ``privacy_loss_method`` ``"analytical"`` or the estimator's name;
+        lottery, whose price is K with a small probability), ``privacy_loss`` (nats; ``inf``
+        where the price reveals the winner's value) with ``privacy_loss_method``
+        ``"analytical"`` or the estimator's name;
         ``*_low``/``*_high``: the ``ci`` percentile interval of the bootstrap replicates,
         widened to hold the point estimate and, for estimated losses, the estimator's own
         interval. ``disclosure`` is ``"winner-and-price"`` for every row (what the auction
         paper's observer sees). ``market_share``: the share of the market's auctions with that
         many bidders. ``reserve``: the reserve used (Myerson's for ``ReservePrice()``).
         ``note`` says when the prior lacks a monotone hazard rate for Myerson's reserve, or
-        why a mechanism was not run.
+        why a mechanism was not run (incompatible with the prior, or its ``run`` broke the
+        contract); ``n_bootstrap`` counts the replicates that gave a value.
 
     Warns
     -----
