@@ -97,7 +97,8 @@ def main(argv=None):
     t0 = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        table = pa.audit.audit(fit, n_auctions=20_000, rng=0, n_bootstrap=args.bootstrap)
+        table = pa.audit.audit(fit, n_auctions=20_000, rng=0, n_bootstrap=args.bootstrap,
+                               backend="joblib", n_jobs=2)
     audit_time = time.perf_counter() - t0
     mechs = pa.audit.default_mechanisms(fit.prior)
     true_rows = []
@@ -133,6 +134,14 @@ def main(argv=None):
     for name in ("revenue", "welfare", "privacy_loss"):
         ok = both[f"{name}_inside"]
         lines.append(f"{name}: true value inside the interval in {int(ok.sum())}/{len(ok)} rows")
+    boot = table.attrs["bootstrap"]
+    sd = boot.groupby(["mechanism", "n_bidders"])[["revenue", "welfare", "privacy_loss"]].std()
+    both = both.join(sd.add_suffix("_boot_sd"), on=["mechanism", "n_bidders"])
+    for name in ("revenue", "welfare", "privacy_loss"):
+        finite = np.isfinite(both[f"true_{name}"]) & (both[f"{name}_boot_sd"] > 0)
+        z = ((both[name] - both[f"true_{name}"]) / both[f"{name}_boot_sd"])[finite]
+        lines.append(f"{name}: (estimate - truth) / bootstrap sd over {int(finite.sum())} rows: "
+                     f"mean {z.mean():+.2f}, min {z.min():+.2f}, max {z.max():+.2f}")
     rel = (both["revenue"] - both["true_revenue"]).abs() / both["true_revenue"]
     lines.append(f"revenue: largest relative error of the point estimate {rel.max():.4f}")
     finite = np.isfinite(both["true_privacy_loss"])
