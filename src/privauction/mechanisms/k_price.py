@@ -300,6 +300,9 @@ class FirstPrice(Mechanism):
         cum = integrate.cumulative_simpson(Fv, x=v, initial=0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             b = np.where(t > 0, v - cum / Fv, low)
+        # low <= b(v) <= v exactly; Simpson on a very uneven grid (a prior with a long thin
+        # lower tail, e.g. one recovered from bids) can overshoot both bounds
+        b = np.clip(b, low, v)
         return _interp_on_values(v, b)
 
     def run(self, bids, rng):
