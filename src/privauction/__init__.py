@@ -19,6 +19,7 @@ Examples
 from . import disclosure, estimators, mechanisms, priors, screening, simulator, sweep, theory
 from ._validation import PrivauctionWarning
 from .estimators import estimate_privacy_loss
+from .privacy import privacy_loss
 from .simulator import Observer, Outcomes, simulate
 
 __version__ = "0.1.0"
@@ -32,6 +33,7 @@ __all__ = [
     "estimators",
     "mechanisms",
     "priors",
+    "privacy_loss",
     "screening",
     "simulate",
     "simulator",
