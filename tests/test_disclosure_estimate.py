@@ -127,3 +127,13 @@ def test_the_default_call_is_unchanged():
         a = pa.estimate_privacy_loss(out, rng=0)
     b = pa.estimate_privacy_loss(out, rng=0, disclosure=None, whose="winner")
     assert a == b
+
+
+def test_same_seed_as_the_simulation_does_not_correlate_the_noise():
+    # simulate(rng=0) and estimate(rng=0) start the same stream; the disclosure's draws must not
+    # repeat the values' (with uniform values they would be the values themselves).
+    out = pa.simulate(SPA, U01, 2, 20_000, rng=0)
+    truth = pa.privacy_loss(SPA, U01, 2, dc.NoisyPrice(0.1), "runner-up")
+    est = pa.estimate_privacy_loss(out, disclosure=dc.NoisyPrice(0.1), whose="runner-up",
+                                   ci=0.999, rng=0)
+    assert est.ci_low <= truth <= est.ci_high

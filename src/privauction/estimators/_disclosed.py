@@ -121,7 +121,10 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
                          "there is nothing to estimate; check the reserve price")
     sold_share = n_sold / n
     x, tie = person_value(outcomes, whose)
-    pub, kinds = _publish(outcomes, disclosure, rng)
+    # The disclosure draws (noise, random rounding) from a child stream: with the seed that
+    # simulated the values (rng=0 in both calls) the parent stream would repeat the values'
+    # draws, and uniform values would come back as the noise itself.
+    pub, kinds = _publish(outcomes, disclosure, rng.spawn(1)[0])
     d = pub.shape[1]
     on_sale = pub[sold]
     varying = [j for j in range(d) if np.unique(on_sale[:, j]).size > 1]

@@ -177,7 +177,8 @@ def estimate_privacy_loss(
         :class:`InfinitePrivacyLossWarning`. With False a finite estimate is returned anyway
         (it grows without bound with ``n`` in that case).
     rng : None, int, SeedSequence or Generator
-        Draws the subsamples.
+        Draws the subsamples; a disclosure's own draws (noise, random rounding) come from a
+        stream spawned from it, independent of the simulation's even under the same seed.
     workers : int
         Threads for the neighbour search.
     disclosure : privauction.disclosure.Disclosure, optional
