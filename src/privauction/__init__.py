@@ -19,6 +19,7 @@ Examples
 from . import disclosure, estimators, mechanisms, priors, screening, simulator, sweep, theory
 from ._validation import PrivauctionWarning
 from .estimators import estimate_privacy_loss
+from .frontier import disclosure_frontier
 from .privacy import privacy_loss
 from .simulator import Observer, Outcomes, simulate
 
@@ -29,6 +30,7 @@ __all__ = [
     "Outcomes",
     "PrivauctionWarning",
     "disclosure",
+    "disclosure_frontier",
     "estimate_privacy_loss",
     "estimators",
     "mechanisms",
