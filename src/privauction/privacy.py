@@ -12,7 +12,7 @@ import math
 
 from . import disclosure as dc
 from .mechanisms import Mechanism, ReservePrice, SecondPrice, ZeroKLottery
-from .priors import validate_prior
+from .priors import support, validate_prior
 from .theory import disclosure as th
 
 __all__ = ["privacy_loss", "WHOSE"]
@@ -99,7 +99,9 @@ def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str =
       loss :func:`~privauction.theory.disclosure.winner_identity_loss`;
     * ``RoundedPrice(step)`` and ``NoisyPrice(scale)`` under the SPA:
       :func:`~privauction.theory.disclosure.spa_rounded_price_loss`,
-      :func:`~privauction.theory.disclosure.spa_noisy_price_loss`; under the {0,K} lottery a
+      :func:`~privauction.theory.disclosure.spa_noisy_price_loss`;
+      ``StochasticRounding`` for the winner and the runner-up:
+      :func:`~privauction.theory.disclosure.spa_random_rounding_loss`; under the {0,K} lottery a
       rounding that keeps 0 and K apart is the price itself, and noise gives
       :func:`~privauction.theory.disclosure.zero_k_noisy_price_loss`.
 
@@ -155,6 +157,14 @@ def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str =
             return th.spa_rounded_price_loss(prior, n, disclosure.step, whose, reserve=reserve)
         if kind is dc.NoisyPrice:
             return th.spa_noisy_price_loss(prior, n, disclosure.scale, whose, reserve=reserve)
+        if kind is dc.StochasticRounding and whose != "bidder":
+            low, high = support(prior)
+            if math.isfinite(high) and high <= disclosure.largest:
+                # Prices below 2^-40 of the top are merged into one published value: their
+                # probability (below 1e-11 for a prior density bounded near 0) caps the error.
+                floor = max(low if reserve is None else float(reserve), high * 2.0**-40)
+                return th.spa_random_rounding_loss(prior, n, disclosure.grid(floor, high),
+                                                   whose, reserve=reserve)
     if lottery:
         K = float(mechanism.K)
         if kind in (dc.WinnerAndPrice, dc.PriceOnly):

@@ -102,6 +102,37 @@ class StochasticRounding(Disclosure):
         _, exp = np.frexp(np.abs(np.asarray(x, dtype=float)))
         return np.ldexp(1.0, np.maximum(exp - 1, e_min) - self.mantissa_bits)
 
+    def grid(self, low: float, high: float) -> np.ndarray:
+        """The grid values from the largest one ``<= low`` to the smallest one ``>= high``
+        (``0 <= low <= high <= largest``), sorted.
+
+        Examples
+        --------
+        >>> StochasticRounding(mantissa_bits=1, exponent_bits=3).grid(0.3, 1.0).tolist()
+        [0.25, 0.375, 0.5, 0.75, 1.0]
+        """
+        low, high = float(low), float(high)
+        if not 0.0 <= low <= high <= self.largest:
+            raise ValueError(
+                f"`low` and `high` must satisfy 0 <= low <= high <= {self.largest}; got "
+                f"low={low}, high={high}"
+            )
+        e_min, e_max = self.exponent_range
+        mb = self.mantissa_bits
+        binade = lambda x: max(int(np.frexp(x)[1]) - 1, e_min) if x > 0 else e_min  # noqa: E731
+        e_lo, e_hi = binade(low), binade(high)
+        parts = []
+        for e in range(e_lo, e_hi + 1):
+            step = 2.0 ** (e - mb)
+            base = 0.0 if e == e_min else 2.0**e     # binade e_min also holds the subnormals
+            parts.append(base + step * np.arange(round((2.0 ** (e + 1) - base) / step)))
+        if e_hi < e_max:
+            parts.append(np.array([2.0 ** (e_hi + 1)]))
+        points = np.concatenate(parts)
+        first = max(int(np.searchsorted(points, low, side="right")) - 1, 0)
+        last = int(np.searchsorted(points, high, side="left"))
+        return points[first: last + 1]
+
     def publish(self, outcome, rng):
         price = np.asarray(outcome.price, dtype=float)
         u = rng.random(price.shape[0])

@@ -46,6 +46,7 @@ __all__ = [
     "winner_identity_loss",
     "spa_rounded_price_loss",
     "spa_noisy_price_loss",
+    "spa_random_rounding_loss",
     "zero_k_price_loss",
     "zero_k_noisy_price_loss",
 ]
@@ -216,6 +217,114 @@ def spa_rounded_price_loss(prior, n_bidders: int, step: float, whose: str = "win
     u, w = _value_nodes(m, rho, whose, inner, n_per_piece)
     probs = np.diff(_price_cdf_left(q, u, m, rho, whose), axis=1)
     return float(sale * _discrete_channel_mi(w, probs))
+
+
+def spa_random_rounding_loss(prior, n_bidders: int, grid, whose: str = "winner", *,
+                             reserve=None, n_value_nodes: int = 2048,
+                             n_per_cell: int = 4) -> float:
+    """Loss of ``whose`` when an SPA (reserve ``r`` or none) publishes its price rounded at
+    random, without bias, to the sorted ``grid``: a price ``g_j <= p < g_{j+1}`` is published as
+    ``g_{j+1}`` with probability ``(p - g_j) / s_j`` (``s_j = g_{j+1} - g_j``), else ``g_j``.
+
+    Integrating the tent functions of that rule against the conditional price law by parts
+    gives ``P(R = g_j | x) = Ḡ_j(x) - Ḡ_{j-1}(x)``, with ``Ḡ_j`` the average of the
+    conditional CDF of the price over cell ``j`` (its atoms, at ``r`` and at a bidder's own
+    value, placed exactly; its continuous part by ``n_per_cell``-point Gauss–Legendre).
+    Published values at or below ``grid[0]`` are merged into one (probability ``Ḡ_0``), so
+    the grid need only start near the price's lowest value; the merged loss is smaller by at
+    most ``P(P < grid[1]) log(#merged)``. The runner-up's loss is ``MI(P; R)`` (its value
+    determines the price); the winner's and a bidder's integrate ``H(R) - H(R | X)`` over the
+    person's quantile with graded Gauss–Legendre (``n_value_nodes``; the winner's only: a
+    bidder's own value is the price with positive probability, and the rounding of that atom
+    makes the integrand oscillate with every cell, so a bidder raises NotImplementedError).
+    The runner-up's is exact up to quadrature: ``MI(P; R) = H(R) - E[h(θ)]``, ``h`` the binary
+    entropy of the chance ``θ`` of rounding up, integrated cell by cell. The grid must reach
+    the top of the (bounded) support.
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> grid = np.linspace(0.0, 1.0, 11)           # random rounding to a 0.1 grid
+    >>> loss = spa_random_rounding_loss(stats.uniform(0, 1), 2, grid)
+    >>> 0 < loss < 1 - math.log(2)
+    True
+    """
+    whose = _check_whose(whose)
+    validate_prior(prior, bounded=True)
+    n = int(n_bidders)
+    m = n - 1
+    g = np.asarray(grid, dtype=float)
+    _, high = support(prior)
+    if g.ndim != 1 or g.size < 2 or np.any(np.diff(g) <= 0) or g[-1] < high:
+        raise ValueError(
+            f"`grid` must be increasing with at least 2 values and reach the top of the "
+            f"support {high}; got {g.size} values up to {g[-1] if g.size else None}"
+        )
+    rho = 0.0 if reserve is None else float(prior.cdf(reserve))
+    sale = 1.0 - rho**n
+    s = np.diff(g)
+    x, w = np.polynomial.legendre.leggauss(n_per_cell)
+    t = (g[:-1, None] + s[:, None] * (x + 1.0) / 2.0).ravel()
+    a = np.clip(np.asarray(prior.cdf(t), dtype=float), 0.0, 1.0)
+    w_cell = w / 2.0
+
+    def mean_cdf(cont, atoms):
+        """Ḡ_j for rows of continuous-CDF values at the nodes plus exact atoms."""
+        out = cont.reshape(cont.shape[0], -1, n_per_cell) @ w_cell
+        for loc, mass in atoms:
+            t_star = np.asarray(prior.ppf(loc), dtype=float)
+            frac = np.clip((g[None, 1:] - t_star[:, None]) / s[None, :], 0.0, 1.0)
+            out += mass[:, None] * frac
+        return out
+
+    def probs(gbar):
+        return np.diff(np.concatenate([np.zeros((gbar.shape[0], 1)), gbar,
+                                       np.ones((gbar.shape[0], 1))], axis=1), axis=1)
+
+    if whose == "runner-up":
+        # MI(L; R) = MI(P; R) = H(R) - E[h(frac(P))] (R given P is a two-point law): H(R) from
+        # the cell averages of the price's CDF, E[h] cell by cell against its density.
+        cont = np.where(a <= rho, 0.0, (a**n + n * a**m * (1.0 - a) - rho**n) / sale)
+        atoms = []
+        if rho > 0:
+            atoms = [(np.array([rho]), np.array([n * rho**m * (1.0 - rho) / sale]))]
+            cont = cont - atoms[0][1][0] * (a > rho)
+        gbar = mean_cdf(cont[None, :], atoms)[0]
+        p = np.clip(probs(gbar[None, :])[0], 0.0, 1.0)
+        h_r = float(-special.xlogy(p, p).sum())
+        # E[h(frac(P))]: graded Gauss–Legendre in each cell (h has log singularities at the
+        # ends), against the density of the price on (r, high], plus the atom at r.
+        xg, wg = _gauss_legendre(np.array([0.0, 1.0]), 16, graded=True)
+        tt = g[:-1, None] + s[:, None] * xg[None, :]
+        aa = np.asarray(prior.cdf(tt), dtype=float)
+        dens = np.where(aa > rho, n * m * aa ** (m - 1) * (1.0 - aa), 0.0) * np.asarray(
+            prior.pdf(tt), dtype=float) / sale
+        e_h = float(np.sum(dens * _h_b(xg)[None, :] * wg[None, :] * s[:, None]))
+        if rho > 0:
+            r = float(prior.ppf(rho))
+            j = min(max(int(np.searchsorted(g, r, side="right")) - 1, 0), s.size - 1)
+            e_h += atoms[0][1][0] * float(_h_b(np.clip((r - g[j]) / s[j], 0.0, 1.0)))
+        return float(sale * (h_r - e_h))
+
+    if whose == "bidder":
+        raise NotImplementedError(
+            "no analytical loss of a bidder under random rounding: its own value is the price "
+            "with positive probability, and the rounding of that atom makes the integrand "
+            "oscillate with every grid cell; estimate it instead"
+        )
+    u, wu = _value_nodes(m, rho, whose, np.linspace(0.0, 1.0, n_value_nodes // 8 + 1), 8)
+    plogp = 0.0
+    mean = np.zeros(g.size)
+    for start in range(0, u.size, 64):
+        uc, wc = u[start:start + 64], wu[start:start + 64]
+        atoms = _spa_price_atoms(uc, m, rho, whose)
+        cont = _price_cdf_left(a, uc, m, rho, whose)
+        for loc, mass in atoms:
+            cont -= mass[:, None] * (a[None, :] > loc[:, None])
+        p = np.clip(probs(mean_cdf(cont, atoms)), 0.0, 1.0)
+        plogp += float(wc @ special.xlogy(p, p).sum(axis=1))
+        mean += wc @ p
+    return float(sale * (plogp - special.xlogy(mean, mean).sum()))
 
 
 def _laplace(z, scale):
