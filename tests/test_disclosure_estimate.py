@@ -137,3 +137,16 @@ def test_same_seed_as_the_simulation_does_not_correlate_the_noise():
     est = pa.estimate_privacy_loss(out, disclosure=dc.NoisyPrice(0.1), whose="runner-up",
                                    ci=0.999, rng=0)
     assert est.ci_low <= truth <= est.ci_high
+
+
+def test_a_fine_random_rounding_is_not_taken_for_a_revelation():
+    # Grid values seen once are a monotone function of the runner-up's value (a rounding);
+    # only equality reveals. The loss is finite (about 5.5 nats for five uniforms).
+    out = pa.simulate(SPA, U01, 5, 20_000, rng=5)
+    truth = pa.privacy_loss(SPA, U01, 5, dc.StochasticRounding(), "runner-up")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", InfinitePrivacyLossWarning)
+        est = pa.estimate_privacy_loss(out, disclosure=dc.StochasticRounding(),
+                                       whose="runner-up", ci=0.999, rng=0)
+    assert math.isfinite(truth) and not est.infinite
+    assert est.ci_low <= truth <= est.ci_high

@@ -142,7 +142,16 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
         for j in varying:
             col = on_sale[:, j]
             ok = ~np.isnan(col)
-            reveals, tie_share, reason = _reveals_value(x[sold][ok], col[ok], tie[sold][ok])
+            if kinds[j]:
+                # A discrete column reveals the value only by equalling it: among its values
+                # seen once, any rounding is monotone in the value (not a revelation).
+                equal = int(np.count_nonzero((col[ok] == x[sold][ok]) & ~tie[sold][ok]))
+                reveals, tie_share = equal >= 2, equal / max(int(ok.sum()), 1)
+                reason = (f"it equals the value exactly in {equal} of {int(ok.sum())} sold "
+                          "auctions")
+            else:
+                reveals, tie_share, reason = _reveals_value(x[sold][ok], col[ok],
+                                                            tie[sold][ok])
             if reveals:
                 warnings.warn(
                     f"published column {j}: {reason.replace('the price', 'it')}; the "
