@@ -110,11 +110,14 @@ def test_section61_sequential_same_profit_less_privacy():
     ("screening-sequential", {}),
 ])
 def test_screening_scenarios_pass(name, params):
-    from privauction.scenarios import RESULT_COLUMNS, registry
+    from privauction.scenarios import RESULT_COLUMNS, registry, run_claim
+    from privauction.scenarios.runner import declared_parameters
 
     scen = registry.get(name)
-    df = scen.func(20_000, np.random.default_rng(0), **params)
-    assert set(RESULT_COLUMNS) - {"scenario", "claim"} <= set(df.columns)
+    if "n_auctions" in declared_parameters(scen)[0]:
+        params = {**params, "n_auctions": 20_000}
+    df = run_claim(scen, seed=0, overrides=params)
+    assert set(RESULT_COLUMNS) <= set(df.columns)
     assert df["verdict"].dtype == bool
-    bad = df.loc[~df["verdict"], "case"].tolist()
+    bad = df.loc[df["outcome"] != "pass", "case"].tolist()
     assert not bad, bad
