@@ -22,40 +22,16 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, special, stats
+from scipy import integrate, stats
 
 from .._validation import check_int
 from ..priors import expected_second_highest, support, validate_prior
+from ..theory.spa import k_price_privacy_loss
 from .base import Mechanism, kth_highest, top_two
 
 __all__ = ["KPrice", "FirstPrice", "k_price_privacy_loss"]
 
 _GRID = 8193
-
-
-def k_price_privacy_loss(n_bidders: int, k: int) -> float:
-    """``MI(X_(n), X_(n-k+1))``: highest and k-th highest of ``n`` i.i.d. draws, in nats.
-
-    Prior-free (MI is invariant to the increasing map ``F``). With ``u`` uniform, given the
-    k-th highest ``V`` the ``k - 1`` values above it are i.i.d. uniform on ``[V, 1]``, so
-    ``W - V = (1 - V) M`` with ``M ~ Beta(k-1, 1)`` independent of ``V ~ Beta(n-k+1, k)``.
-    Taking expectations of ``log p(W | V) - log g_W(W)`` gives the closed form
-
-    ``log(k-1) - (k-2)/(k-1) - ψ(k) + ψ(n+1) - log n + (n-1)/n``,
-
-    which for ``k = 2`` is Eq. (9), ``H_{n-1} - log n``. Exact to rounding.
-
-    Examples
-    --------
-    >>> round(k_price_privacy_loss(2, 2), 10)  # 1 - log 2
-    0.3068528194
-    """
-    if k < 2:
-        return math.inf
-    return float(
-        math.log(k - 1) - (k - 2) / (k - 1) - special.digamma(k) + special.digamma(n_bidders + 1)
-        - math.log(n_bidders) + (n_bidders - 1) / n_bidders
-    )
 
 
 def _is_uniform(prior) -> bool:

@@ -27,8 +27,9 @@ from scipy import integrate, special
 from .._validation import check_int
 from ..mechanisms.k_price import KPrice
 from ..mechanisms.lotteries import ZeroKLottery
-from ..mechanisms.second_price import ReservePrice, SecondPrice, spa_posterior_kl
+from ..mechanisms.second_price import ReservePrice, SecondPrice
 from ..priors import expected_second_highest, highest_pdf, support, validate_prior
+from ..theory.spa import spa_posterior_kl
 
 __all__ = ["Observer"]
 
