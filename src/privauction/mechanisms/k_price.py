@@ -26,6 +26,7 @@ from scipy import integrate, stats
 
 from .._validation import check_int
 from ..priors import expected_second_highest, support, validate_prior
+from ..theory.price_laws import k_price_given_value
 from ..theory.spa import k_price_privacy_loss
 from .base import Mechanism, kth_highest, top_two
 
@@ -234,6 +235,11 @@ class KPrice(Mechanism):
         winner, _, second = top_two(bids, rng)
         price = second if self.k == 2 else kth_highest(bids, self.k)
         return winner, price
+
+    def price_law(self, prior, n_bidders: int):
+        """The equilibrium bid of the k-th highest value, given the highest value."""
+        self.check_compatible(prior, n_bidders)
+        return k_price_given_value(prior, n_bidders, self.k, self.bid_function(prior, n_bidders))
 
     def privacy_loss(self, prior, n_bidders: int) -> float:
         """Closed form of :func:`k_price_privacy_loss` (exact; prior-free)."""

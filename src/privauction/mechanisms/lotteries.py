@@ -21,6 +21,7 @@ from ..priors import (
     support,
     validate_prior,
 )
+from ..theory.price_laws import zero_k_price_given_value
 from .base import Mechanism, top_two
 
 __all__ = ["ZeroKLottery", "WinnerBidLottery", "BetaPrice"]
@@ -84,6 +85,11 @@ class ZeroKLottery(Mechanism):
         Eq. (3), which also includes the chance of winning.
         """
         return expected_second_given_highest(prior, n_bidders, winner_value) / self.K
+
+    def price_law(self, prior, n_bidders: int):
+        """Atoms at 0 and K, with ``P(K | W = w) = α(w)`` (:meth:`pay_probability`)."""
+        self.check_compatible(prior, n_bidders)
+        return zero_k_price_given_value(prior, n_bidders, self.K)
 
     def privacy_loss(self, prior, n_bidders: int) -> float:
         """``MI(W; P) = E_W[D_KL(G_{P|W} || G_P)]`` (the form used in Eq. (3)), by quadrature.

@@ -10,6 +10,7 @@ from scipy import integrate
 
 from .._validation import check_real
 from ..priors import expected_second_highest, myerson_reserve, support, virtual_value
+from ..theory.price_laws import spa_price_given_value
 from ..theory.spa import reserve_spa_conditional_mi, spa_privacy_loss
 from .base import Mechanism, top_two
 
@@ -39,6 +40,11 @@ class SecondPrice(Mechanism):
     def run(self, bids, rng):
         winner, _, second = top_two(bids, rng)
         return winner, second
+
+    def price_law(self, prior, n_bidders: int):
+        """The second-highest value given the highest (``theory.spa_price_given_value``)."""
+        self.check_compatible(prior, n_bidders)
+        return spa_price_given_value(prior, n_bidders)
 
     def privacy_loss(self, prior, n_bidders: int) -> float:
         """Eq. (9): ``H_{n-1} - log n`` nats (:func:`~privauction.theory.spa_privacy_loss`)."""
@@ -111,6 +117,11 @@ class ReservePrice(Mechanism):
     def bind(self, prior, n_bidders: int) -> ReservePrice:
         """A copy with the reserve fixed for ``prior`` (Myerson's when ``reserve`` is None)."""
         return self if self.reserve is not None else ReservePrice(myerson_reserve(prior))
+
+    def price_law(self, prior, n_bidders: int):
+        """``max(second, r)`` given the highest value, with its atom at ``r``."""
+        self.check_compatible(prior, n_bidders)
+        return spa_price_given_value(prior, n_bidders, reserve=self.reserve_for(prior))
 
     def privacy_loss(self, prior, n_bidders: int) -> float:
         """``P(sale) · MI(W; P | sale)`` by quadrature (see :func:`reserve_spa_conditional_mi`).

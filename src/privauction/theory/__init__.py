@@ -20,10 +20,15 @@ Theorem 1, Step 3      :func:`winner_bid_lottery_price_law`, :func:`beta_price_l
                        (mean-preserving spreads of ``G_L``, Section 4.2), :func:`payment_law`
 Eq. (9), Prop. 3       :func:`spa_privacy_loss` (``H_{n-1} - log n = ψ(n) + γ - log n``)
 Eq. (10)               limit of :func:`spa_privacy_loss`: Euler's γ
+Definition 1 (E_P KL)  :class:`PriceLaw` (a mechanism's declared law of P given W),
+                       :func:`posterior_kl`, :func:`posterior_cdf` (the observer, any law)
+Section 4.1            :func:`zero_k_price_given_value` ({0,K} lottery's price given W)
 Eq. (11), Theorem 2    :func:`spa_posterior_kl` (posterior of W after an SPA price),
+                       :func:`spa_price_given_value` (the SPA's price given W, with a reserve),
                        :func:`reserve_spa_conditional_mi` (``MI(W; P | sale)`` with a reserve),
                        :func:`spa_price_law` with ``reserve`` (its atom at ``r``)
-Prop. 4, Corollary 1   :func:`k_price_privacy_loss` (Eq. (9) plus a k-correction)
+Prop. 4, Corollary 1   :func:`k_price_privacy_loss` (Eq. (9) plus a k-correction),
+                       :func:`k_price_given_value` (the k-price's price given W)
 Section 4.4 (BNE)      :func:`k_price_bids` (``E[b(Z) | Y1 = y] = y``),
                        :func:`first_price_bids` (``b(v) = v - ∫F^{n-1} / F(v)^{n-1}``)
 =====================  ===================================================================
@@ -65,6 +70,8 @@ from .laws import (
 from .lower_bound import QuadratureWarning, ordered_mi_lower_bound
 from .menu import menu_entropy
 from .order_statistics import conditional_second_mean
+from .posterior import PriceLaw, posterior_cdf, posterior_kl, sale_probability
+from .price_laws import k_price_given_value, spa_price_given_value, zero_k_price_given_value
 from .spa import (
     k_price_privacy_loss,
     reserve_spa_conditional_mi,
@@ -77,10 +84,12 @@ __all__ = [
     "CouplingResult",
     "Law",
     "MinMIJoint",
+    "PriceLaw",
     "QuadratureWarning",
     "as_law",
     "beta_price_law",
     "conditional_second_mean",
+    "k_price_given_value",
     "k_price_privacy_loss",
     "menu_entropy",
     "min_mi_coupling",
@@ -88,10 +97,15 @@ __all__ = [
     "min_mi_joint",
     "ordered_mi_lower_bound",
     "payment_law",
+    "posterior_cdf",
+    "posterior_kl",
     "reserve_spa_conditional_mi",
+    "sale_probability",
+    "spa_price_given_value",
     "spa_posterior_kl",
     "spa_price_law",
     "spa_privacy_loss",
     "winner_bid_lottery_price_law",
     "winner_value_law",
+    "zero_k_price_given_value",
 ]
