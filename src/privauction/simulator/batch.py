@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_int, check_rng
-from ..mechanisms.base import Mechanism, RankedBids, top_two, values_at
+from ..mechanisms.base import (
+    Mechanism,
+    MechanismContractError,
+    RankedBids,
+    top_two,
+    values_at,
+)
 from ..priors import validate_prior
 
 __all__ = ["Outcomes", "simulate", "draw_values"]
@@ -100,6 +106,26 @@ class Outcomes:
         )
 
 
+def _checked_bids(mechanism, bid_function, values):
+    """Equilibrium bids of a chunk, checked: the same shape, finite and >= 0 (a broken bid
+    function is blamed by name, not the mechanism's ``run``)."""
+    bids = np.asarray(bid_function(values), dtype=float)
+    name = type(mechanism).__name__
+    if bids.shape != values.shape:
+        raise MechanismContractError(
+            f"{name}.bid_function(prior, n_bidders) returned bids of shape {bids.shape} for "
+            f"values of shape {values.shape}"
+        )
+    if not (np.all(np.isfinite(bids)) and bids.min(initial=0.0) >= 0):
+        bad = ~(np.isfinite(bids) & (bids >= 0))
+        i, j = (int(x[0]) for x in np.nonzero(bad))
+        raise MechanismContractError(
+            f"{name}.bid_function(prior, n_bidders) returned the bid {bids[i, j]} for the value "
+            f"{values[i, j]}; equilibrium bids must be finite and >= 0"
+        )
+    return bids
+
+
 def draw_values(prior, size, rng: np.random.Generator) -> np.ndarray:
     """Draw i.i.d. values from ``prior`` with ``rng`` (``prior.rvs`` with ``random_state=rng``)."""
     return np.asarray(prior.rvs(size=size, random_state=rng), dtype=float)
@@ -183,7 +209,7 @@ def simulate(
         if bid_function is None:
             bids = RankedBids.wrap(values, ranking)
         else:
-            bids = bid_function(values)
+            bids = _checked_bids(mechanism, bid_function, values)
         w, p, won_value = mechanism._run_checked(bids, generator, values, (value_winner, highest))
         winner[start:stop] = w
         price[start:stop] = p

@@ -57,6 +57,7 @@ from .coupling import (
     min_mi_coupling,
     min_mi_coupling_slsqp,
 )
+from .equilibrium import first_price_bids, k_price_bids
 from .joint import MinMIJoint, min_mi_joint
 from .laws import (
     Law,
@@ -89,6 +90,8 @@ __all__ = [
     "as_law",
     "beta_price_law",
     "conditional_second_mean",
+    "first_price_bids",
+    "k_price_bids",
     "k_price_given_value",
     "k_price_privacy_loss",
     "menu_entropy",
