@@ -171,3 +171,23 @@ def test_plugin_declaring_the_spa_law_gets_the_exact_spa_observer():
     p = np.array([0.1, 0.7, 2.0, 2.9])
     got = Observer(MySPA(), prior, 4).kl(p)
     np.testing.assert_allclose(got, theory.spa_posterior_kl(prior.cdf(p), 4), atol=1e-12)
+
+
+@pytest.mark.parametrize(
+    "mech, n",
+    [(M.SecondPrice(), 3), (M.ReservePrice(0.4), 3), (M.KPrice(3), 4), (M.KPrice(5), 6),
+     (M.ZeroKLottery(2.0), 3), (ROUNDED(0.25), 3)],
+    ids=repr,
+)
+def test_declared_laws_are_probability_laws_given_the_winners_value(mech, n):
+    # ∫ density dp + Σ atom masses = 1 for every winner's value w that sells (quad over p)
+    prior = stats.beta(2, 2)
+    law = mech.price_law(prior, n)
+    for w in (0.45, 0.7, 0.95):
+        atoms = sum(float(law.atom_mass(a, w)) for a in law.atoms)
+        cont = 0.0
+        if law.density is not None:
+            top = float(mech.bid_function(prior, n)(w)) if mech.strategy == "equilibrium" else w
+            cont, _ = integrate.quad(lambda p, w=w: float(law.density(p, w)), 0, top,
+                                     epsabs=1e-12, limit=200)
+        assert atoms + cont == pytest.approx(1.0, abs=1e-7)
