@@ -22,7 +22,8 @@ Eq. (9), Prop. 3       :func:`spa_privacy_loss` (``H_{n-1} - log n = ψ(n) + γ 
 Eq. (10)               limit of :func:`spa_privacy_loss`: Euler's γ
 Definition 1 (E_P KL)  :class:`PriceLaw` (a mechanism's declared law of P given W),
                        :func:`posterior_kl`, :func:`posterior_cdf` (the observer, any law)
-Section 4.1            :func:`zero_k_price_given_value` ({0,K} lottery's price given W)
+Section 4.1, Eq. (3)   :func:`zero_k_privacy_loss` ({0,K} lottery; Props. 1, 2),
+                       :func:`zero_k_price_given_value` (its price given W)
 Eq. (11), Theorem 2    :func:`spa_posterior_kl` (posterior of W after an SPA price),
                        :func:`spa_price_given_value` (the SPA's price given W, with a reserve),
                        :func:`reserve_spa_conditional_mi` (``MI(W; P | sale)`` with a reserve),
@@ -68,6 +69,7 @@ from .laws import (
     winner_bid_lottery_price_law,
     winner_value_law,
 )
+from .lotteries import zero_k_privacy_loss
 from .lower_bound import QuadratureWarning, ordered_mi_lower_bound
 from .menu import menu_entropy
 from .order_statistics import conditional_second_mean
@@ -111,4 +113,5 @@ __all__ = [
     "winner_bid_lottery_price_law",
     "winner_value_law",
     "zero_k_price_given_value",
+    "zero_k_privacy_loss",
 ]
