@@ -104,7 +104,7 @@ def test_exit_status_1_when_a_claim_fails_or_raises(plugin, tmp_path, capsys):
     assert main(["validate", "--plugin", str(plugin), "--only", "cli-test-true",
                  "cli-test-false", "--out", out, "--jobs", "1", "--no-report"]) == 1
     text = capsys.readouterr().out
-    assert "FAIL  F" in text and "failed checks:" in text
+    assert "FAIL  F" in text and "checks that did not pass:" in text
     assert main(["run", "--module", str(plugin), "cli-test-raises", "--out", out,
                  "--no-report"]) == 1
     assert "RuntimeError: boom" in capsys.readouterr().out
@@ -117,30 +117,40 @@ def test_validate_parallel_and_resume(plugin, tmp_path, capsys):
     assert main(argv) == 0
     first = pd.read_csv(out / "results.csv")
     assert set(first["scenario"]) == {"cli-test-true", "prop4-k-price"}
-    part = out / "parts" / "prop4-k-price.csv"
-    stamp = part.stat().st_mtime_ns
+    tasks = sorted((out / "store" / "tasks").glob("cell-*.pkl"))
+    assert len(tasks) == 2
+    stamps = [p.stat().st_mtime_ns for p in tasks]
     assert main([*argv, "--resume"]) == 0
-    assert part.stat().st_mtime_ns == stamp  # re-used, not re-run
+    assert [p.stat().st_mtime_ns for p in tasks] == stamps  # re-used, not re-run
     pd.testing.assert_frame_equal(first, pd.read_csv(out / "results.csv"))
+    # A truncated stored claim is named, re-run, and gives the same rows.
+    data = tasks[1].read_bytes()
+    tasks[1].write_bytes(data[: len(data) // 2])
+    with pytest.warns(UserWarning, match="does not match its checksum"):
+        assert main([*argv, "--resume"]) == 0
+    pd.testing.assert_frame_equal(first.drop(columns="elapsed_s"),
+                                  pd.read_csv(out / "results.csv").drop(columns="elapsed_s"))
 
 
-def test_run_replications_through_the_sweep_store(tmp_path, capsys):
+def test_run_replications_through_the_sweep_store(plugin, tmp_path, capsys):
     out = tmp_path / "res"
-    argv = ["run", "prop4-k-price", "--quick", "--n-auctions", "3000", "--out", str(out),
-            "--no-report", "--no-progress"]
+    argv = ["run", "--module", str(plugin), "cli-test-true", "--quick", "--n-auctions", "3000",
+            "--out", str(out), "--no-report", "--no-progress"]
     assert main([*argv, "--replications", "2"]) == 0
     table = pd.read_csv(out / "results.csv")
     assert sorted(table["replication"].unique()) == [0, 1]
     assert "checks pass in all 2 replications" in capsys.readouterr().out
-    tasks = out / "sweep" / "prop4-k-price" / "seed-0-quick-n3000" / "tasks"
+    tasks = out / "store" / "seed-0-quick-n3000" / "tasks"
     first = {p.name: p.stat().st_mtime_ns for p in tasks.iterdir()}
     assert main([*argv, "--replications", "3"]) == 0  # two re-used from the store, one new
     again = pd.read_csv(out / "results.csv")
-    pd.testing.assert_frame_equal(again[again["replication"] < 2].reset_index(drop=True), table)
+    keep = [c for c in table.columns if c != "elapsed_s"]
+    pd.testing.assert_frame_equal(again[again["replication"] < 2].reset_index(drop=True)[keep],
+                                  table[keep])
     assert all((tasks / name).stat().st_mtime_ns == t for name, t in first.items())
     # a new seed in the same --out is a sweep of its own, not a clash with the stored one
     assert main([*argv, "--replications", "2", "--seed", "1"]) == 0
-    assert (out / "sweep" / "prop4-k-price" / "seed-1-quick-n3000" / "tasks").is_dir()
+    assert (out / "store" / "seed-1-quick-n3000" / "tasks").is_dir()
 
 
 def test_out_must_be_a_directory(tmp_path, capsys):
@@ -156,3 +166,55 @@ def test_a_claim_that_raises_under_replications_fails_with_status_1(plugin, tmp_
     assert main(["run", "--module", str(plugin), "cli-test-raises", "-r", "2", "--quick",
                  "--out", str(tmp_path / "res"), "--no-report", "--no-progress"]) == 1
     assert "raised RuntimeError: boom" in capsys.readouterr().err
+
+
+def test_run_after_validate_leaves_validate_results_intact(tmp_path, monkeypatch, capsys):
+    # The README's order: validate, then run one claim. Both with their default --out.
+    monkeypatch.chdir(tmp_path)
+    assert main(["validate", "--quick", "--only", "prop4-k-price", "--jobs", "1",
+                 "--no-report", "--no-progress"]) == 0
+    before = (tmp_path / "privauction-results" / "results.csv").read_bytes()
+    assert main(["run", "prop3-spa-n", "--quick", "--no-report", "--no-progress"]) == 0
+    assert (tmp_path / "privauction-results" / "results.csv").read_bytes() == before
+    ran = pd.read_csv(tmp_path / "privauction-results" / "runs" / "prop3-spa-n" / "results.csv")
+    assert set(ran["scenario"]) == {"prop3-spa-n"}
+
+
+def test_an_unwritable_out_is_a_one_line_error(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    assert main(["validate", "--quick", "--only", "example1", "--out",
+                 str(blocker / "sub"), "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "cannot write there" in err and err.count("\n") == 1
+
+
+def test_n_auctions_for_a_claim_that_takes_none_is_a_usage_error(tmp_path, capsys):
+    assert main(["run", "screening-lemma5", "--n-auctions", "1000", "--out", str(tmp_path),
+                 "--no-progress"]) == 2
+    err = capsys.readouterr().err
+    assert "--n-auctions is not a parameter of claim 'screening-lemma5'" in err
+
+
+def test_a_broken_scenario_module_fails_validate_and_is_named(tmp_path):
+    # The real discovery code on a package path with a module that raises on import.
+    import subprocess
+    import sys
+
+    (tmp_path / "broken_claim.py").write_text("raise ImportError('no such thing')\n")
+    code = (
+        "import sys, warnings\n"
+        "import privauction.scenarios as s\n"
+        f"s.__path__.append({str(tmp_path)!r})\n"
+        "with warnings.catch_warnings():\n"
+        "    warnings.simplefilter('ignore')\n"
+        "    s._import_scenario_modules()\n"
+        "from privauction.cli import main\n"
+        f"sys.exit(main(['validate', '--quick', '--only', 'screening-lemma5', '--out', "
+        f"{str(tmp_path / 'out')!r}, '--no-report', '--no-progress']))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert "privauction.scenarios.broken_claim failed to import" in done.stderr
+    assert "1 of 1 claims pass" in done.stdout  # the claims that ran did pass

@@ -17,6 +17,7 @@ import _sweep_tasks as tasks  # noqa: E402
 from privauction.sweep import (  # noqa: E402
     SweepStore,
     SweepStoreMismatchError,
+    SweepStoreWarning,
     expand_grid,
     run_sweep,
     task_seed_sequence,
@@ -225,3 +226,40 @@ def test_argument_errors():
         run_sweep(tasks.not_a_frame, {"a": [1]}, progress=False)
     with pytest.raises(ValueError, match="also a grid parameter"):
         run_sweep(tasks.draws, tasks.GRID, fixed={"scale": 1.0}, progress=False)
+
+
+@pytest.mark.parametrize("damage", ["truncated", "foreign pickle", "edited rows"])
+def test_a_stored_task_that_does_not_verify_is_named_and_rerun(tmp_path, damage):
+    import pickle
+
+    calls = tmp_path / "calls"
+    calls.mkdir()
+    store = tmp_path / "store"
+    kwargs = dict(n_replications=2, seed=3, store=store, progress=False,
+                  fixed={"calls_dir": str(calls)})
+    first = run_sweep(tasks.counted_draws, tasks.GRID, **kwargs)
+    target = store / "tasks" / SweepStore.task_name(2, 1)
+    data = target.read_bytes()
+    if damage == "truncated":
+        target.write_bytes(data[: len(data) // 2])
+    elif damage == "foreign pickle":  # a plain pickle of a plausible table, no header
+        target.write_bytes(pickle.dumps(first.iloc[:3]))
+    else:  # same header, payload of another table
+        head = data.partition(b"\n")[0]
+        target.write_bytes(head + b"\n" + pickle.dumps(first.iloc[:3]))
+    n_before = _n_calls(calls)
+    with pytest.warns(SweepStoreWarning, match=str(target.name)):
+        again = run_sweep(tasks.counted_draws, tasks.GRID, **kwargs)
+    assert _n_calls(calls) == n_before + 1  # exactly the damaged task ran again
+    pd.testing.assert_frame_equal(first, again)
+
+
+def test_stable_keys_make_a_cell_independent_of_its_position():
+    grid = [{"n_bidders": 2, "scale": 1.0}, {"n_bidders": 3, "scale": 1.0}]
+    a = run_sweep(tasks.draws, grid, seed=1, keys=[(7,), (9,)], progress=False)
+    b = run_sweep(tasks.draws, grid[::-1], seed=1, keys=[(9,), (7,)], progress=False)
+    got_a = a[a["n_bidders"] == 2]["x"].to_numpy()
+    got_b = b[b["n_bidders"] == 2]["x"].to_numpy()
+    np.testing.assert_array_equal(got_a, got_b)
+    with pytest.raises(ValueError, match="`keys` must be distinct"):
+        run_sweep(tasks.draws, grid, seed=1, keys=[(7,), (7,)], progress=False)

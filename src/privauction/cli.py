@@ -8,9 +8,13 @@
     privauction validate --quick             # every claim, small sizes (about a minute)
     privauction run --module examples/user_scenario.py user-rounded-spa
 
-Each command writes ``results.csv`` (and ``results.parquet`` when pyarrow is installed),
-``report.html`` and, for crash safety, ``parts/<scenario>.csv`` under ``--out``. Exit status:
-0 when every check passes, 1 when a claim fails (or a scenario raises), 2 for bad usage.
+``validate`` writes ``results.csv`` (and ``results.parquet`` when pyarrow is installed),
+``report.html`` and, for crash safety, ``store/`` (one verified file per finished claim) under
+``--out`` (default ``./privauction-results``); ``run NAME`` writes the same under
+``./privauction-results/runs/NAME`` so it never replaces validate's results. Exit status: 0 when
+every check passes, 1 when a check fails (or a claim raises, or a scenario module cannot be
+imported), 2 for bad usage, 3 when nothing failed but some check is still inconclusive at its
+sample budget.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ _EXAMPLES = """\
 examples:
   privauction list
   privauction validate --quick              # every claim, small sizes (about a minute)
-  privauction validate                      # every claim, default sizes (under 15 minutes)
+  privauction validate                      # every claim, default sizes (a few minutes)
   privauction run prop3-spa-n --seed 1      # one claim; its checks are printed
   privauction run theorem1-mps -r 10 -j 2   # one claim over 10 seed streams: pass rates
   privauction run --module examples/user_scenario.py user-rounded-spa
@@ -37,10 +41,13 @@ examples:
 """
 
 _EPILOG = """\
-exit status: 0 every check passed, 1 a claim failed, 2 bad usage.
-Results go to --out (default ./privauction-results): results.csv, results.parquet (with
-pyarrow), report.html (self-contained; open it in a browser) and parts/ (one CSV per finished
-claim; --resume re-uses them).
+exit status: 0 every check passed, 1 a check failed (or a claim raised, or a scenario module
+did not import), 2 bad usage, 3 no check failed but some stayed inconclusive at their budget.
+Each check is decided at the run's level (family-wise 0.1 % in each direction, split over claims,
+checks and looks); an inconclusive one is re-run with more samples, up to a budget.
+Results go to --out (validate: ./privauction-results; run NAME: ./privauction-results/runs/NAME):
+results.csv, results.parquet (with pyarrow), report.html (self-contained) and store/ (one
+verified file per finished claim; --resume re-uses those that verify and re-runs the others).
 """
 
 
@@ -58,6 +65,18 @@ def _out_dir(text: str) -> Path:
     if path.exists() and not path.is_dir():
         raise argparse.ArgumentTypeError(f"must be a directory; {text!r} is a file")
     return path
+
+
+def _writable(out: Path) -> Path:
+    """Create ``out`` and check that a file can be written there (one-line usage error if not)."""
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".privauction-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as exc:
+        raise _Usage(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
+    return out
 
 
 def _positive_int(text: str) -> int:
@@ -107,8 +126,9 @@ def build_parser() -> argparse.ArgumentParser:
     common = _Parser(add_help=False)
     common.add_argument("--seed", type=_seed, default=0, metavar="S",
                         help="root seed; each claim gets its own SeedSequence stream (default 0)")
-    common.add_argument("--out", type=_out_dir, default=Path("privauction-results"), metavar="DIR",
-                        help="output directory (default ./privauction-results)")
+    common.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
+                        help="output directory (default ./privauction-results for validate, "
+                             "./privauction-results/runs/NAME for run NAME)")
     common.add_argument("--module", "--plugin", dest="plugins", action="append", default=[],
                         metavar="FILE", help=plugin_help)
     common.add_argument("--no-report", action="store_true", help="skip report.html")
@@ -127,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quick", action="store_true", help="use the claim's quick sizes")
     p.add_argument("--replications", "-r", type=_positive_int, default=1, metavar="R",
                    help="run the claim R times with independent seed streams (via "
-                        "privauction.sweep, store in DIR/sweep, resumable) and print how often "
+                        "privauction.sweep, store in DIR/store, resumable) and print how often "
                         "each check passes (default 1)")
     p.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="J",
                    help="worker processes for --replications (default 1)")
@@ -135,8 +155,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "validate", parents=[common], help="run every claim and report",
         description="Run every registered claim (or --only some), write the results table and "
-                    "the HTML report, and exit 1 if any check fails. The default sizes take at "
-                    "most about 15 minutes on 2 cores; --quick about a minute.",
+                    "the HTML report, and exit 1 if any check fails (3 if some check stays "
+                    "inconclusive at its budget). The default sizes take a few minutes on 2 "
+                    "cores; --quick about a minute.",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("--quick", action="store_true", help="small sizes: about a minute on 2 cores")
@@ -145,7 +166,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="J",
                    help="parallel worker processes (default: min(2, CPU count))")
     p.add_argument("--resume", action="store_true",
-                   help="re-use finished claims in DIR/parts with the same seed and sizes")
+                   help="re-use finished claims in DIR/store that verify (same seed, sizes and "
+                        "code); re-run and name the others")
     return parser
 
 
@@ -155,8 +177,10 @@ def _load_plugins(paths) -> None:
     for path in paths:
         try:
             load_plugin(path)
-        except (FileNotFoundError, ValueError) as exc:
-            raise _Usage(str(exc)) from None
+        except FileNotFoundError:
+            raise _Usage(f"--module {path}: file not found") from None
+        except ValueError:
+            raise _Usage(f"--module {path}: must be a Python file ending in .py") from None
         except Exception as exc:
             raise _Usage(f"could not import plug-in {path}: {type(exc).__name__}: {exc}") from None
 
@@ -168,12 +192,20 @@ def _cmd_list(args) -> int:
     width = max((len(s.name) for s in registry), default=10)
     cwidth = max((len(f"{s.paper}: {s.claim}") for s in registry), default=10)
     for s in registry:
-        n_quick = s.quick.get("n_auctions", "-")
-        n_full = s.full.get("n_auctions", "-")
         label = f"{s.paper}: {s.claim}"
-        print(f"{s.name:<{width}}  {label:<{cwidth}}  {s.description}  "
-              f"[auctions per cell: quick {n_quick}, default {n_full}]")
-    return 0
+        if s.size in s.full:
+            sizes = f"[{s.size}: quick {s.quick.get(s.size, '-')}, default {s.full[s.size]}]"
+        else:
+            sizes = "[deterministic]"
+        print(f"{s.name:<{width}}  {label:<{cwidth}}  {s.description}  {sizes}")
+    _report_import_errors(registry)
+    return 1 if registry.import_errors else 0
+
+
+def _report_import_errors(registry) -> None:
+    for module, error in registry.import_errors.items():
+        print(f"privauction: error: scenario module {module} failed to import ({error}); its "
+              "claims are missing", file=sys.stderr)
 
 
 def _fmt(x) -> str:
@@ -190,13 +222,19 @@ def _fmt(x) -> str:
     return f"{x:.4g}"
 
 
+_MARKS = {"pass": "pass", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}
+
+
 def _print_checks(results, *, only_failed: bool = False) -> None:
-    rows = results[~results["verdict"]] if only_failed else results
+    rows = results[results["outcome"] != "pass"] if only_failed else results
     for _, r in rows.iterrows():
-        mark = "pass" if r["verdict"] else "FAIL"
+        mark = _MARKS.get(r["outcome"], r["outcome"])
+        extra = ""
+        if r.get("power") == r.get("power"):  # stochastic: level, power and looks
+            extra = f"; power {r['power']:.2f}, look {int(r['stage'])}"
         print(f"  [{mark}] {r['claim']}: {r['case']}"
               f"  analytical {_fmt(r['analytical'])}, estimate {_fmt(r['estimate'])} "
-              f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]  ({r['rule']})")
+              f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]  ({r['rule']}{extra})")
 
 
 def _write_outputs(results, errors, out: Path, meta: dict, report: bool) -> None:
@@ -219,21 +257,10 @@ def _write_outputs(results, errors, out: Path, meta: dict, report: bool) -> None
         write_report(results, out / "report.html", errors=errors, meta=meta)
 
 
-def _run(args, names, quick: bool, n_auctions, n_jobs: int, resume: bool) -> int:
-    from .scenarios import registry, run_many, summarise
+def _meta(args, names, quick, elapsed, n_jobs) -> dict:
+    from . import __version__
 
-    unknown = [n for n in names if n not in registry]
-    if unknown:
-        known = ", ".join(registry.names())
-        raise _Usage(f"no claim named {', '.join(map(repr, unknown))}; registered: {known}")
-    progress = sys.stderr.isatty() if args.progress is None else args.progress
-    start = time.perf_counter()
-    results, errors = run_many(
-        names, seed=args.seed, quick=quick, n_auctions=n_auctions, n_jobs=n_jobs,
-        parts_dir=args.out / "parts", resume=resume, plugins=args.plugins, progress=progress,
-    )
-    elapsed = time.perf_counter() - start
-    meta = {
+    return {
         "command": "privauction " + " ".join(shlex.quote(a) for a in sys.argv[1:])
         if Path(sys.argv[0]).name == "privauction" else f"{args.command} {' '.join(names)}",
         "mode": "quick" if quick else "default sizes",
@@ -241,91 +268,139 @@ def _run(args, names, quick: bool, n_auctions, n_jobs: int, resume: bool) -> int
         "runtime": f"{elapsed:.1f} s",
         "workers": n_jobs,
         "python": platform.python_version(),
+        "privauction": __version__,
     }
-    from . import __version__
 
-    meta["privauction"] = __version__
-    _write_outputs(results, errors, args.out, meta, report=not args.no_report)
+
+def _exit_status(summary, errors, registry) -> int:
+    if errors or registry.import_errors or (summary["outcome"] == "fail").any():
+        return 1
+    return 3 if (summary["outcome"] == "inconclusive").any() else 0
+
+
+def _run(args, names, quick: bool, overrides: dict, n_jobs: int, resume: bool) -> int:
+    from .scenarios import registry, run_many, summarise
+    from .sweep import SweepStoreMismatchError
+
+    unknown = [n for n in names if n not in registry]
+    if unknown:
+        known = ", ".join(registry.names())
+        raise _Usage(f"no claim named {', '.join(map(repr, unknown))}; registered: {known}")
+    out = _writable(args.out)
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    start = time.perf_counter()
+    try:
+        results, errors = run_many(
+            names, seed=args.seed, quick=quick, overrides=overrides, n_jobs=n_jobs,
+            store=out / "store", resume=resume, plugins=args.plugins, progress=progress,
+        )
+    except SweepStoreMismatchError as exc:  # --resume on a store of another run
+        raise _Usage(f"{exc}; run without --resume to start afresh") from None
+    except ValueError as exc:  # an override the claim does not take
+        raise _Usage(str(exc).replace("`n_auctions`", "--n-auctions")) from None
+    elapsed = time.perf_counter() - start
+    meta = _meta(args, names, quick, elapsed, n_jobs)
+    _write_outputs(results, errors, out, meta, report=not args.no_report)
     summary = summarise(results, errors)
     claim_width = max((len(str(c)) for c in summary["claim"]), default=10)
     name_width = max((len(str(c)) for c in summary["scenario"]), default=10)
     for _, s in summary.iterrows():
-        mark = "PASS" if s["verdict"] else "FAIL"
-        line = (f"{mark}  {s['claim']:<{claim_width}}  {s['scenario']:<{name_width}}  "
+        mark = {"pass": "PASS", "fail": "FAIL", "inconclusive": "INCONCLUSIVE"}[s["outcome"]]
+        line = (f"{mark:<4}  {s['claim']:<{claim_width}}  {s['scenario']:<{name_width}}  "
                 f"{s['passed']:>3}/{s['checks']:<3} checks")
         if s.get("seconds") == s.get("seconds"):
             line += f"  {s['seconds']:.1f} s"
+        if s.get("looks", 1) > 1:
+            line += f"  ({int(s['looks'])} looks)"
         print(line)
         if isinstance(s.get("error"), str):
             print(f"      error: {s['error']}")
     if len(names) == 1 and len(results):
         _print_checks(results)
-    elif len(results) and not results["verdict"].all():
-        print("failed checks:")
+    elif len(results) and (results["outcome"] != "pass").any():
+        print("checks that did not pass:")
         _print_checks(results, only_failed=True)
-    n_ok = int(summary["verdict"].sum())
-    n_checks_ok = int(results["verdict"].sum()) if len(results) else 0
-    print(f"{n_ok} of {len(summary)} claims pass ({n_checks_ok} of {len(results)} checks) in "
-          f"{elapsed:.1f} s; results in {args.out}/"
-          + ("" if args.no_report else f", report {args.out / 'report.html'}"))
-    return 0 if (n_ok == len(summary) and not errors) else 1
+    _report_import_errors(registry)
+    n_ok = int((summary["outcome"] == "pass").sum())
+    n_checks_ok = int((results["outcome"] == "pass").sum()) if len(results) else 0
+    n_inc = int((results["outcome"] == "inconclusive").sum()) if len(results) else 0
+    print(f"{n_ok} of {len(summary)} claims pass ({n_checks_ok} of {len(results)} checks"
+          + (f", {n_inc} inconclusive" if n_inc else "") + f") in {elapsed:.1f} s; results in "
+          f"{out}/" + ("" if args.no_report else f", report {out / 'report.html'}"))
+    return _exit_status(summary, errors, registry)
 
 
 def _cmd_run(args) -> int:
+    from .scenarios import registry, resolve_arguments
+
     _load_plugins(args.plugins)
+    if args.out is None:
+        args.out = Path("privauction-results") / "runs" / args.name
+    overrides = {} if args.n_auctions is None else {"n_auctions": args.n_auctions}
+    if args.name in registry:  # a size the claim does not take is an error, not ignored
+        try:
+            resolve_arguments(args.name, quick=args.quick, overrides=overrides)
+        except ValueError as exc:
+            raise _Usage(str(exc).replace("`n_auctions`", "--n-auctions")) from None
     if args.replications > 1:
-        return _run_replicated(args)
-    return _run(args, [args.name], args.quick, args.n_auctions, 1, False)
+        return _run_replicated(args, overrides)
+    return _run(args, [args.name], args.quick, overrides, 1, False)
 
 
-def _run_replicated(args) -> int:
+def _run_replicated(args, overrides) -> int:
     from .scenarios import pass_rates, registry, run_replications
     from .sweep import SweepStoreMismatchError
 
     if args.name not in registry:
         raise _Usage(f"no claim named {args.name!r}; registered: {', '.join(registry.names())}")
+    out = _writable(args.out)
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     start = time.perf_counter()
-    # One store per claim, seed and size, so that a new --seed or --quick starts its own sweep
-    # (and resumes its own after a crash) instead of clashing with an earlier one.
-    mode = ("quick" if args.quick else "default") + (f"-n{args.n_auctions}" if args.n_auctions
-                                                      else "")
-    store = args.out / "sweep" / args.name / f"seed-{args.seed}-{mode}"
+    store = out / "store" / (f"seed-{args.seed}-" + ("quick" if args.quick else "default")
+                             + (f"-n{args.n_auctions}" if args.n_auctions else ""))
     try:
         results = run_replications(
             args.name, args.replications, seed=args.seed, quick=args.quick,
-            n_auctions=args.n_auctions, n_jobs=args.jobs, store=store,
-            plugins=args.plugins, progress=progress,
+            overrides=overrides, n_jobs=args.jobs, store=store, plugins=args.plugins,
+            progress=progress,
         )
     except SweepStoreMismatchError as exc:  # the claim's code changed since the store was made
         raise _Usage(f"{exc}; or delete {store}") from None
-    except Exception as exc:  # the claim itself raised: a failed claim (1), not bad usage (2)
-        print(f"FAIL  {args.name}: raised {type(exc).__name__}: {exc}", file=sys.stderr)
-        return 1
+    except ValueError as exc:
+        raise _Usage(str(exc).replace("`n_auctions`", "--n-auctions")) from None
     elapsed = time.perf_counter() - start
-    from . import __version__
-
-    meta = {"command": f"run {args.name} --replications {args.replications}",
-            "mode": "quick" if args.quick else "default sizes", "seed": args.seed,
-            "runtime": f"{elapsed:.1f} s", "workers": args.jobs, "privauction": __version__}
-    _write_outputs(results, {}, args.out, meta, report=not args.no_report)
+    meta = _meta(args, [args.name], args.quick, elapsed, args.jobs)
+    meta["command"] += f" (replications: {args.replications})"
+    _write_outputs(results, {}, out, meta, report=not args.no_report)
+    if "error" in results:
+        for error in results["error"].dropna().unique():
+            if error:
+                print(f"FAIL  {args.name}: raised {error}", file=sys.stderr)
     rates = pass_rates(results)
     for _, r in rates.iterrows():
-        mark = "pass" if r["passed"] == r["replications"] else "FAIL"
-        print(f"  [{mark}] {r['passed']:>3}/{r['replications']:<3} {r['case']}")
+        mark = "pass" if r["passed"] == r["replications"] else (
+            "FAIL" if r["failed"] else "INCONCLUSIVE")
+        print(f"  [{mark}] {r['passed']:>3}/{r['replications']:<3} {r['case']}"
+              + (f"  ({r['failed']} failed, {r['inconclusive']} inconclusive)"
+                 if r["passed"] < r["replications"] else ""))
     n_ok = int((rates["passed"] == rates["replications"]).sum())
     print(f"{n_ok} of {len(rates)} checks pass in all {args.replications} replications "
-          f"({elapsed:.1f} s); results in {args.out}/")
-    return 0 if n_ok == len(rates) else 1
+          f"({elapsed:.1f} s); results in {out}/")
+    raised = "error" in results and (results["error"].fillna("") != "").any()
+    if (rates["failed"] > 0).any() or raised:
+        return 1
+    return 3 if (rates["inconclusive"] > 0).any() else 0
 
 
 def _cmd_validate(args) -> int:
     from .scenarios import registry
 
     _load_plugins(args.plugins)
+    if args.out is None:
+        args.out = Path("privauction-results")
     names = args.only if args.only else registry.names()
     n_jobs = args.jobs or max(1, min(2, os.cpu_count() or 1))
-    return _run(args, names, args.quick, None, n_jobs, args.resume)
+    return _run(args, names, args.quick, {}, n_jobs, args.resume)
 
 
 def main(argv=None) -> int:
@@ -342,7 +417,7 @@ def main(argv=None) -> int:
         print(f"privauction: error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("privauction: interrupted; finished claims are in --out/parts (use --resume)",
+        print("privauction: interrupted; finished claims are in --out/store (use --resume)",
               file=sys.stderr)
         return 130
 

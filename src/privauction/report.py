@@ -161,6 +161,8 @@ def _claims_table(results: pd.DataFrame, errors: dict[str, str]) -> str:
         if name in errors:
             continue
         ok = bool(grp["verdict"].all())
+        outcomes = {_outcome(r) for _, r in grp.iterrows()}
+        label = "PASS" if ok else ("FAIL" if "fail" in outcomes else "INCONCLUSIVE")
         scenario = registry.get(name) if name in registry else None
         desc = scenario.description if scenario is not None else ""
         secs = grp["elapsed_s"].iloc[0] if "elapsed_s" in grp else float("nan")
@@ -169,7 +171,7 @@ def _claims_table(results: pd.DataFrame, errors: dict[str, str]) -> str:
             f'<td>{html.escape(str(grp["claim"].iloc[0]))}'
             f'</td><td><a href="#{html.escape(name)}"><code>{html.escape(name)}</code></a></td>'
             f'<td class="num">{int(grp["verdict"].sum())} / {len(grp)}</td>'
-            f'<td class="{"ok" if ok else "bad"}">{"PASS" if ok else "FAIL"}</td>'
+            f'<td class="{"ok" if ok else "bad"}">{label}</td>'
             f'<td class="num">{_fmt(secs)}</td><td>{html.escape(desc)}</td></tr>'
         )
     for name, error in errors.items():
@@ -184,22 +186,42 @@ def _claims_table(results: pd.DataFrame, errors: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def _outcome(r) -> str:
+    if "outcome" in r and isinstance(r["outcome"], str):
+        return r["outcome"]
+    return "pass" if bool(r["verdict"]) else "fail"
+
+
 def _checks_table(results: pd.DataFrame) -> str:
     has_method = "method" in results
+    has_design = "power" in results
     head = ("<table><tr><th>claim</th><th>case</th>" + ("<th>method</th>" if has_method else "")
-            + "<th>analytical</th><th>estimate</th><th>interval</th><th>verdict</th>"
-            "<th>rule</th></tr>")
+            + "<th>analytical</th><th>estimate</th><th>interval</th><th>outcome</th>"
+            + ("<th>level α</th><th>power</th><th>samples (look)</th>" if has_design else "")
+            + "<th>rule</th></tr>")
     lines = [head]
+    marks = {"pass": ("ok", "pass"), "fail": ("bad", "FAIL"),
+             "inconclusive": ("bad", "inconclusive")}
     for _, r in results.iterrows():
-        ok = bool(r["verdict"])
+        outcome = _outcome(r)
+        css, mark = marks.get(outcome, ("bad", outcome))
         method = (f"<td>{html.escape(str(r['method']) if pd.notna(r['method']) else '')}</td>"
                   if has_method else "")
+        design = ""
+        if has_design:
+            stage = int(r["stage"]) if pd.notna(r.get("stage")) else 1
+            size = r.get("size")
+            samples = f"{_fmt(size)} ({stage})" if pd.notna(size) else f"- ({stage})"
+            design = (f'<td class="num">{_fmt(r.get("alpha"))}</td>'
+                      f'<td class="num">{_fmt(r.get("power"))}</td>'
+                      f'<td class="num">{samples}</td>')
         lines.append(
-            f'<tr class="{"" if ok else "failed"}"><td>{html.escape(str(r["claim"]))}</td>'
+            f'<tr class="{"" if outcome == "pass" else "failed"}">'
+            f'<td>{html.escape(str(r["claim"]))}</td>'
             f'<td>{html.escape(str(r["case"]))}</td>{method}'
             f'<td class="num">{_fmt(r["analytical"])}</td><td class="num">{_fmt(r["estimate"])}'
             f'</td><td class="num">[{_fmt(r["ci_low"])}, {_fmt(r["ci_high"])}]</td>'
-            f'<td class="{"ok" if ok else "bad"}">{"pass" if ok else "FAIL"}</td>'
+            f'<td class="{css}">{mark}</td>{design}'
             f'<td class="rule">{html.escape(str(r["rule"]))}</td></tr>'
         )
     lines.append("</table>")
@@ -266,10 +288,16 @@ def build_report(
         f'<p class="meta">{meta_html}</p>',
         f'<div class="banner {"pass" if ok else "fail"}">{n_pass} of {n_claims} claims pass '
         f"({n_checks_pass} of {n_checks} checks)</div>",
-        "<p>Each check sets a Monte Carlo estimate with its interval beside the value the paper "
-        "proves, or checks an ordering beyond the intervals; the rule column says which. "
-        "Privacy loss is the mutual information between the winner's value and the price, in "
-        "nats (Definition 2 of the auction paper).</p>",
+        "<p>Each check states a claim about one measured quantity (equal to the value the paper "
+        "proves, or beyond a reference) and is decided at the run's level: it <b>fails</b> "
+        "only when its interval contradicts the claim, <b>passes</b> only when the interval "
+        "confirms it within the check's relevant deviation, and is otherwise "
+        "<b>inconclusive</b>, when more samples are drawn (up to a budget). Per check and look, "
+        "a correct claim fails, and a claim off by its relevant deviation passes, with "
+        "probability at most the level α shown; the power is the probability of a pass when "
+        "the claim holds. Deterministic checks (quadrature, solvers) have no α. Privacy loss is "
+        "the mutual information between the winner's value and the price, in nats "
+        "(Definition 2 of the auction paper).</p>",
         "<h2>Claims</h2>",
         _claims_table(results, errors),
     ]

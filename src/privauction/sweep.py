@@ -11,7 +11,10 @@ does not depend on the backend, the number of workers or the order tasks finish 
 
 Crash safety: with ``store=<directory>`` every finished task is written atomically (serialised
 in memory, written to a temporary name, flushed and fsynced, then ``os.replace``-d into place),
-so a killed sweep leaves only complete task files. Started again with the same store it
+so a killed sweep leaves only complete task files. Each task file opens with a header line that
+holds its row count and the SHA-256 of its payload; a file that does not verify (truncated,
+edited, or a foreign file dropped in the store) is never unpickled: it is re-run, and a
+:class:`SweepStoreWarning` names it. Started again with the same store it
 computes only the missing tasks and returns the same table as an uninterrupted run. A manifest
 records the function (qualified name and a hash of its source), the grid, the fixed keyword
 arguments and the seed; a store written by a different sweep is refused with an error that
@@ -20,9 +23,10 @@ names what changed, unless ``overwrite=True``.
 Layout of a store::
 
     <store>/manifest.json
-    <store>/tasks/cell-000003_rep-000001.pkl     one pickled DataFrame per finished task
+    <store>/tasks/cell-000003_rep-000001.pkl     header line + one pickled DataFrame per task
 
-Task files are pickles: open only stores you wrote yourself.
+Task files hold pickles: open only stores you wrote yourself (the checksum guards against
+accidents, not against someone who can write to the store).
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ import pickle
 import shutil
 import tempfile
 import time
+import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -50,6 +55,7 @@ __all__ = [
     "META_COLUMNS",
     "SweepStore",
     "SweepStoreMismatchError",
+    "SweepStoreWarning",
     "expand_grid",
     "run_sweep",
     "task_seed_sequence",
@@ -60,11 +66,20 @@ META_COLUMNS = ["cell", "replication", "seed", "spawn_key"]
 
 _BACKENDS = ("serial", "joblib", "dask")
 _MANIFEST = "manifest.json"
-_FORMAT = 1
+_FORMAT = 2
+_HEADER = b"privauction-sweep-task"
 
 
 class SweepStoreMismatchError(ValueError):
     """A results store was written by a different sweep (function, grid, fixed args or seed)."""
+
+
+class SweepStoreWarning(UserWarning):
+    """A stored task did not verify (truncated, edited or foreign) and is computed again."""
+
+
+class CorruptTaskError(ValueError):
+    """A task file whose header, checksum or row count does not verify."""
 
 
 # --------------------------------------------------------------------------------------------
@@ -129,10 +144,12 @@ def expand_grid(grid) -> list[dict]:
     return cells
 
 
-def task_seed_sequence(seed: int, cell: int, replication: int) -> np.random.SeedSequence:
+def task_seed_sequence(seed: int, cell, replication: int) -> np.random.SeedSequence:
     """The seed sequence of task ``(cell, replication)``: spawn key ``(cell, replication)``.
 
     Equal to ``SeedSequence(seed).spawn(cell + 1)[cell].spawn(replication + 1)[replication]``.
+    ``cell`` may also be a tuple of non-negative integers, a cell's stable key (``keys`` of
+    :func:`run_sweep`): the spawn key is then ``(*cell, replication)``.
 
     Examples
     --------
@@ -142,7 +159,8 @@ def task_seed_sequence(seed: int, cell: int, replication: int) -> np.random.Seed
     >>> bool((a == b).all())
     True
     """
-    return np.random.SeedSequence(seed, spawn_key=(cell, replication))
+    key = tuple(cell) if isinstance(cell, tuple) else (cell,)
+    return np.random.SeedSequence(seed, spawn_key=(*key, replication))
 
 
 # --------------------------------------------------------------------------------------------
@@ -209,13 +227,14 @@ def _function_identity(func) -> tuple[str, str | None]:
     return name, hashlib.sha256(source.encode()).hexdigest()
 
 
-def _manifest(func, cells, fixed, seed) -> dict:
+def _manifest(func, cells, fixed, seed, keys=None) -> dict:
     name, source_hash = _function_identity(func)
     grid = [_label(c) for c in cells]
     fixed_label = _label(dict(fixed))
-    digest = hashlib.sha256(
-        json.dumps([name, source_hash, grid, fixed_label, seed], sort_keys=True).encode()
-    ).hexdigest()
+    parts = [name, source_hash, grid, fixed_label, seed]
+    if keys is not None:
+        parts.append([list(k) for k in keys])
+    digest = hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
     return {
         "format": _FORMAT,
         "function": name,
@@ -362,21 +381,43 @@ class SweepStore:
         return done
 
     def write(self, cell: int, replication: int, frame: pd.DataFrame) -> None:
-        """Store one task's rows atomically."""
-        data = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
-        _atomic_write_bytes(self.tasks_dir / self.task_name(cell, replication), data)
+        """Store one task's rows atomically, behind a header with their count and checksum."""
+        payload = pickle.dumps(frame, protocol=pickle.HIGHEST_PROTOCOL)
+        header = b"%s %d %d %s\n" % (_HEADER, _FORMAT, len(frame),
+                                       hashlib.sha256(payload).hexdigest().encode())
+        _atomic_write_bytes(self.tasks_dir / self.task_name(cell, replication), header + payload)
 
     def read(self, cell: int, replication: int) -> pd.DataFrame:
-        with open(self.tasks_dir / self.task_name(cell, replication), "rb") as fh:
-            return pickle.load(fh)
+        """One task's rows, verified.
+
+        Raises
+        ------
+        CorruptTaskError
+            If the file lacks the header, or its checksum or row count does not match (the
+            payload is not unpickled then).
+        """
+        path = self.tasks_dir / self.task_name(cell, replication)
+        data = path.read_bytes()
+        head, sep, payload = data.partition(b"\n")
+        fields = head.split(b" ")
+        if not sep or len(fields) != 4 or fields[0] != _HEADER:
+            raise CorruptTaskError(f"{path} is not a privauction sweep task file")
+        if hashlib.sha256(payload).hexdigest().encode() != fields[3]:
+            raise CorruptTaskError(f"{path} does not match its checksum (truncated or edited)")
+        frame = pickle.loads(payload)
+        if not isinstance(frame, pd.DataFrame) or len(frame) != int(fields[2]):
+            raise CorruptTaskError(f"{path} does not hold the {int(fields[2])} rows it declares")
+        return frame
 
 
 # --------------------------------------------------------------------------------------------
 # one task
 # --------------------------------------------------------------------------------------------
-def _run_task(func, params: dict, fixed: dict, seed: int, cell: int, replication: int):
+def _run_task(func, params: dict, fixed: dict, seed: int, cell: int, replication: int,
+              key: tuple = None):
     """Run ``func`` for one (cell, replication) and prepend the bookkeeping columns."""
-    rng = np.random.default_rng(task_seed_sequence(seed, cell, replication))
+    key = (cell,) if key is None else tuple(key)
+    rng = np.random.default_rng(task_seed_sequence(seed, key, replication))
     frame = func(rng=rng, **fixed, **params)
     name = getattr(func, "__qualname__", repr(func))
     if not isinstance(frame, pd.DataFrame):
@@ -392,7 +433,7 @@ def _run_task(func, params: dict, fixed: dict, seed: int, cell: int, replication
         )
     frame = frame.reset_index(drop=True)
     meta = {"cell": cell, "replication": replication, "seed": seed,
-            "spawn_key": [(cell, replication)] * len(frame)}
+            "spawn_key": [(*key, replication)] * len(frame)}
     front = pd.DataFrame(meta, index=frame.index)
     for pname, value in params.items():
         recorded = _row_value(value)
@@ -412,8 +453,8 @@ def _run_task(func, params: dict, fixed: dict, seed: int, cell: int, replication
 # backends
 # --------------------------------------------------------------------------------------------
 def _serial(func, tasks, fixed, seed, n_jobs, client):
-    for cell, rep, params in tasks:
-        yield _run_task(func, params, fixed, seed, cell, rep)
+    for cell, rep, params, key in tasks:
+        yield _run_task(func, params, fixed, seed, cell, rep, key)
 
 
 def _joblib(func, tasks, fixed, seed, n_jobs, client):
@@ -424,7 +465,8 @@ def _joblib(func, tasks, fixed, seed, n_jobs, client):
     except ValueError:  # pragma: no cover - older joblib: in submission order
         parallel = Parallel(n_jobs=n_jobs, backend="loky", return_as="generator")
     yield from parallel(
-        delayed(_run_task)(func, params, fixed, seed, cell, rep) for cell, rep, params in tasks
+        delayed(_run_task)(func, params, fixed, seed, cell, rep, key)
+        for cell, rep, params, key in tasks
     )
 
 
@@ -445,8 +487,8 @@ def _dask(func, tasks, fixed, seed, n_jobs, client):
         raise TypeError(f"`client` must be a distributed.Client; got {type(client).__name__}")
     try:
         futures = [
-            client.submit(_run_task, func, params, fixed, seed, cell, rep, pure=False)
-            for cell, rep, params in tasks
+            client.submit(_run_task, func, params, fixed, seed, cell, rep, key, pure=False)
+            for cell, rep, params, key in tasks
         ]
         for future in as_completed(futures):
             yield future.result()
@@ -476,6 +518,7 @@ def run_sweep(
     store=None,
     overwrite: bool = False,
     progress: bool = True,
+    keys=None,
 ) -> pd.DataFrame:
     """Run ``func`` over a parameter grid × replications and return one tidy table.
 
@@ -509,6 +552,10 @@ def run_sweep(
         Discard a store written by a different sweep instead of refusing it.
     progress : bool
         Show a tqdm progress bar (on stderr).
+    keys : sequence of tuples of int, optional
+        A stable key per cell: task ``(cell, r)`` then draws from ``SeedSequence(seed,
+        spawn_key=(*keys[cell], r))``, so a cell's numbers do not depend on its position in the
+        grid (e.g. a key derived from a name). Default: ``(cell,)``.
 
     Returns
     -------
@@ -559,15 +606,33 @@ def run_sweep(
     if client is not None and backend != "dask":
         raise ValueError("`client` is used only with backend='dask'")
 
+    if keys is not None:
+        keys = [tuple(k) if isinstance(k, (tuple, list)) else (k,) for k in keys]
+        if len(keys) != len(cells):
+            raise ValueError(f"`keys` must have one key per cell ({len(cells)}); got {len(keys)}")
+        for k in keys:
+            for part in k:
+                check_int(part, "keys", minimum=0)
+        if len(set(keys)) != len(keys):
+            raise ValueError("`keys` must be distinct: two cells would draw the same numbers")
+
     all_tasks = [(c, r) for c in range(len(cells)) for r in range(n_replications)]
     results: dict[tuple[int, int], pd.DataFrame] = {}
     sweep_store = None
     done: set[tuple[int, int]] = set()
     if store is not None:
         sweep_store = SweepStore(store)
-        sweep_store.prepare(_manifest(func, cells, fixed, seed), overwrite=overwrite)
-        done = sweep_store.completed() & set(all_tasks)
-    pending = [(c, r, cells[c]) for c, r in all_tasks if (c, r) not in done]
+        sweep_store.prepare(_manifest(func, cells, fixed, seed, keys), overwrite=overwrite)
+        for key in sorted(sweep_store.completed() & set(all_tasks)):
+            try:
+                results[key] = sweep_store.read(*key)
+            except (CorruptTaskError, pickle.UnpicklingError, EOFError, OSError) as exc:
+                warnings.warn(f"{exc}; task (cell {key[0]}, replication {key[1]}) is computed "
+                              "again", SweepStoreWarning, stacklevel=2)
+                continue
+            done.add(key)
+    pending = [(c, r, cells[c], None if keys is None else keys[c])
+               for c, r in all_tasks if (c, r) not in done]
 
     from tqdm.auto import tqdm
 
@@ -583,7 +648,5 @@ def run_sweep(
                 bar.update(1)
     finally:
         bar.close()
-    for key in sorted(done):
-        results[key] = sweep_store.read(*key)
     frames = [results[key] for key in all_tasks]
     return pd.concat(frames, ignore_index=True)

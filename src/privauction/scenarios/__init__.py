@@ -16,6 +16,7 @@ import pkgutil
 import warnings
 
 from .._validation import PrivauctionWarning
+from ._common import Estimate, agree, bound, exact, flag, greater
 from .registry import (
     OPTIONAL_COLUMNS,
     RESULT_COLUMNS,
@@ -25,8 +26,12 @@ from .registry import (
     registry,
 )
 from .runner import (
+    CHECK_COLUMNS,
+    claim_key,
     load_plugin,
     pass_rates,
+    resolve_arguments,
+    run_claim,
     run_many,
     run_replications,
     run_scenario,
@@ -34,22 +39,32 @@ from .runner import (
 )
 
 __all__ = [
+    "CHECK_COLUMNS",
+    "Estimate",
+    "agree",
+    "bound",
+    "exact",
+    "flag",
+    "greater",
     "OPTIONAL_COLUMNS",
     "ScenarioImportWarning",
     "RESULT_COLUMNS",
     "Scenario",
     "ScenarioRegistry",
+    "claim_key",
     "load_plugin",
     "pass_rates",
     "register",
     "registry",
+    "resolve_arguments",
+    "run_claim",
     "run_many",
     "run_replications",
     "run_scenario",
     "summarise",
 ]
 
-_INFRASTRUCTURE = {"registry", "runner"}
+_INFRASTRUCTURE = {"registry", "runner", "checks", "mutation"}
 
 #: The auction paper's claims, imported first so that ``privauction list`` follows the paper.
 _PAPER_ORDER = (
@@ -69,18 +84,23 @@ class ScenarioImportWarning(PrivauctionWarning):
 
 
 def _import_scenario_modules() -> None:
+    """Import every scenario module; a module that fails is recorded in
+    ``registry.import_errors`` (module -> error) and warned about, and ``validate``/``run``
+    refuse to report a run without it as passing (they exit non-zero naming it)."""
     for name in _PAPER_ORDER:
         importlib.import_module(f"{__name__}.{name}")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("_") or info.name in _INFRASTRUCTURE or info.name in _PAPER_ORDER:
             continue
+        module = f"{__name__}.{info.name}"
         try:
-            importlib.import_module(f"{__name__}.{info.name}")
-        except Exception as exc:  # one broken module must not hide every other claim
+            importlib.import_module(module)
+        except Exception as exc:  # recorded: one broken module must not hide the others
+            registry.import_errors[module] = f"{type(exc).__name__}: {exc}"
             warnings.warn(
-                f"scenario module privauction.scenarios.{info.name} failed to import "
-                f"({type(exc).__name__}: {exc}); its claims are not registered. Fix the module "
-                "or remove it.",
+                f"scenario module {module} failed to import ({type(exc).__name__}: {exc}); its "
+                "claims are not registered and validate will exit non-zero. Fix the module or "
+                "remove it.",
                 ScenarioImportWarning,
                 stacklevel=2,
             )

@@ -1,24 +1,12 @@
-"""Shared pieces of the claim scenarios: priors, estimates with intervals, statistical verdicts.
+"""Shared pieces of the claim scenarios: priors, estimates with their spread, check rows.
 
-Verdict rules (every verdict is computed from the numbers, never written down):
-
-* **agreement** — the analytical value lies inside the estimate's ``CONFIDENCE`` interval;
-* **ordering** — ``A < B`` holds beyond the intervals: the upper end of A's interval is below
-  the lower end of B's;
-* **infinite loss** — for a mechanism whose analytical loss is ``inf``, the estimate is ``inf``
-  (the estimator flagged a price equal to the value) or it exceeds the SPA's beyond the
-  intervals.
-
-The level is 99.99 % (``z = 3.89``) rather than 95 %: a default ``privauction validate`` makes
-about 95 agreement checks on the auction paper's claims (and as many on the other claims), so
-at 95 % each a correct claim would fail somewhere by bad luck in almost every run
-(``1 − 0.95^95 ≈ 99 %``); at 99.9 % that chance is still about 9 % per paper
-(``1 − 0.999^95``; measured: seed 5 of ``validate --quick`` failed one check at 99.9 %, seeds
-0–7 all pass at 99.99 %), at 99.99 % about 1 %. The seed is fixed, so a given run is
-reproducible; a failure under another seed should be re-run with more auctions before it is
-believed.
-Orderings are checked at the same level; the narrowest margin is the uniform spread under
-truncexpon(b=3) in Theorem 1 (about 0.04 nats above the SPA).
+Scenarios do not decide verdicts: each row states a hypothesis about one measured quantity
+(:func:`agree`, :func:`greater`, :func:`bound`, :func:`exact`, :func:`flag`) and the runner
+decides it at the run's level, with more samples where the data are inconclusive
+(:mod:`privauction.scenarios.checks` states the rules and their error rates in both
+directions). :data:`CONFIDENCE` is only the level of the intervals the scenarios' own
+estimators are asked for; the runner recomputes every interval at the run's level from the
+estimate's standard error and bias.
 """
 
 from __future__ import annotations
@@ -34,11 +22,13 @@ __all__ = [
     "CONFIDENCE",
     "PRIORS",
     "Estimate",
+    "agree",
+    "bound",
     "estimate",
+    "exact",
+    "flag",
+    "greater",
     "mean_estimate",
-    "covers",
-    "below",
-    "row",
     "mech_label",
 ]
 
@@ -65,7 +55,12 @@ def prior(label: str):
 
 @dataclass(frozen=True)
 class Estimate:
-    """A privacy-loss estimate with a two-sided interval at ``level``."""
+    """An estimate with its spread: standard error, finite-sample bias, an interval at ``level``.
+
+    When ``std_error`` is not given it is read off a symmetric interval,
+    ``(ci_high − ci_low) / (2 z)``, so an estimate built from a CLT interval carries its
+    spread to the runner (which recomputes every interval at the run's level).
+    """
 
     estimate: float
     ci_low: float
@@ -73,10 +68,29 @@ class Estimate:
     n: int
     method: str
     level: float = CONFIDENCE
+    std_error: float = math.nan
+    bias: float = 0.0
+    dof: float = math.inf  # degrees of freedom of std_error (inf: normal)
+
+    def __post_init__(self):
+        if math.isnan(self.std_error) and math.isfinite(self.ci_high - self.ci_low):
+            object.__setattr__(self, "std_error",
+                               (self.ci_high - self.ci_low) / (2.0 * _z(self.level)))
 
     @property
     def infinite(self) -> bool:
         return math.isinf(self.estimate)
+
+    @classmethod
+    def of(cls, result, level: float = CONFIDENCE) -> Estimate:
+        """From any estimator result with ``estimate``, ``ci_low``, ``ci_high``, ``n``,
+        ``method`` and, when it has them, ``std_error`` and ``bias`` (e.g.
+        :func:`privauction.estimate_privacy_loss`'s)."""
+        bias = float(getattr(result, "bias", 0.0))
+        return cls(float(result.estimate), float(result.ci_low), float(result.ci_high),
+                   int(result.n), str(result.method), float(getattr(result, "ci", level)),
+                   float(getattr(result, "std_error", math.nan)),
+                   bias if math.isfinite(bias) else 0.0)
 
 
 def _z(level: float) -> float:
@@ -84,81 +98,176 @@ def _z(level: float) -> float:
 
 
 def mean_estimate(x, level: float, method: str) -> Estimate:
-    """Mean of i.i.d. terms ``x`` with its CLT interval at ``level``."""
+    """Mean of i.i.d. terms ``x`` with its CLT standard error."""
     x = np.asarray(x, dtype=float)
     se = float(np.std(x, ddof=1) / math.sqrt(x.size))
     m = float(np.mean(x))
     z = _z(level)
-    return Estimate(m, m - z * se, m + z * se, int(x.size), method, level)
+    return Estimate(m, m - z * se, m + z * se, int(x.size), method, level, se)
 
 
 def estimate(out, method: str, rng, *, level: float = CONFIDENCE, **kwargs) -> Estimate:
-    """Estimate the privacy loss of simulated ``out`` with ``method`` at interval ``level``.
+    """Estimate the privacy loss of simulated ``out`` with ``method``, with its spread.
 
     A thin wrapper of :func:`privauction.estimators.estimate_privacy_loss`: ``"observer"`` (the
-    Bayesian observer's exact posterior KL averaged over prices, a CLT interval, no kNN bias),
-    ``"mixed"`` or ``"ksg"`` (kNN with a subsampling interval). An infinite loss (the price
-    reveals the value) comes back as an ``inf`` estimate; the estimator's
-    ``InfinitePrivacyLossWarning`` is expected here and silenced.
+    Bayesian observer's exact posterior KL averaged over prices, a CLT standard error, no kNN
+    bias), ``"mixed"`` or ``"ksg"`` (kNN with a subsampling standard error and bias). An
+    infinite loss (the price reveals the value) comes back as an ``inf`` estimate; the
+    estimator's ``InfinitePrivacyLossWarning`` is expected here and silenced.
     """
     from ..estimators import InfinitePrivacyLossWarning, estimate_privacy_loss
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InfinitePrivacyLossWarning)
         est = estimate_privacy_loss(out, method=method, rng=rng, ci=level, **kwargs)
+    bias = float(getattr(est, "bias", 0.0))
     return Estimate(
         float(est.estimate), float(est.ci_low), float(est.ci_high), int(est.n), str(est.method),
-        level,
+        level, float(est.std_error), bias if math.isfinite(bias) else 0.0,
     )
-
-
-def covers(value: float, est: Estimate) -> bool:
-    """Agreement: ``value`` inside the interval (``inf`` agrees with an infinite estimate)."""
-    if math.isinf(value):
-        return est.infinite or math.isinf(est.ci_high)
-    return bool(est.ci_low <= value <= est.ci_high)
-
-
-def below(a: Estimate, b: Estimate) -> bool:
-    """Ordering ``a < b`` beyond the intervals (an infinite ``b`` is above any finite ``a``)."""
-    if b.infinite and not a.infinite:
-        return True
-    return bool(a.ci_high < b.ci_low)
 
 
 def mech_label(mechanism) -> str:
     return repr(mechanism)
 
 
+#: Estimators whose agreement with an analytical value is checked to 10 % rather than 3 %: the
+#: kNN estimators carry a finite-sample bias of several per cent at 10^4-10^5 samples on our
+#: data (shared/notes: +5.5 % / +1.5 % at 10^4 / 10^5 next to an atom), so they check the
+#: estimator; the claims' precise checks use the observer's unbiased estimate.
+KNN_METHODS = frozenset({"mixed", "ksg", "binned"})
+KNN_RELATIVE_MARGIN = 0.10
+#: ... and at least 0.005 nats: about the kNN estimators' standard error at 10^4 samples, so
+#: smaller values (e.g. a lottery's 0.014) are not asked of them to a precision they lack.
+KNN_ABSOLUTE_FLOOR = 0.005
+
+
+def default_margin(value: float, floor: float = 1e-3, method: str | None = None) -> float:
+    """Relevant deviation of an ``equal`` check: 3 % of ``|value|`` (10 % for the kNN
+    estimators, :data:`KNN_METHODS`, and at least :data:`KNN_ABSOLUTE_FLOOR`), at least
+    ``floor``."""
+    from .checks import DEFAULT_RELATIVE_MARGIN
+
+    if not math.isfinite(value):
+        return 0.0
+    if method in KNN_METHODS:
+        return max(KNN_RELATIVE_MARGIN * abs(value), floor, KNN_ABSOLUTE_FLOOR)
+    return max(DEFAULT_RELATIVE_MARGIN * abs(value), floor)
+
+
+def _check_row(*, kind, case, analytical, measured, reference, margin, std_error, bias, n, method,
+               rule, flag_value=None, gap=math.nan, dof=math.inf, **extra) -> dict:
+    out = {
+        "case": case,
+        "analytical": float(analytical),
+        "estimate": float(measured),
+        "ci_low": float(measured),
+        "ci_high": float(measured),
+        "verdict": False,  # decided by the runner
+        "rule": rule,
+        "method": method,
+        "kind": kind,
+        "reference": float(reference),
+        "margin": float(margin),
+        "std_error": float(std_error),
+        "bias": float(bias),
+        "gap": float(gap),
+        "dof": float(dof),
+        "flag": flag_value,
+    }
+    if n is not None:
+        out["n_auctions"] = int(n)
+    out.update(extra)
+    return out
+
+
+def agree(*, case: str, analytical: float, est: Estimate, rule: str, margin: float | None = None,
+          floor: float = 1e-3, method: str | None = None, **extra) -> dict:
+    """Claim: the estimated quantity equals ``analytical`` (relevant deviation ``margin``,
+    default 3 % of the value, at least ``floor``)."""
+    return _check_row(
+        kind="equal", case=case, analytical=analytical, measured=est.estimate,
+        reference=analytical,
+        margin=default_margin(analytical, floor, est.method) if margin is None else margin,
+        std_error=est.std_error, bias=est.bias, n=extra.pop("n_auctions", est.n),
+        method=method or est.method, rule=rule, dof=est.dof, **extra,
+    )
+
+
+def greater(*, case: str, low: Estimate, high: Estimate, rule: str, analytical: float = math.nan,
+            gap: float | None = None, method: str | None = None, **extra) -> dict:
+    """Claim: ``high``'s quantity exceeds ``low``'s (an ordering between two independent
+    estimates). The row's estimate is the difference ``high − low`` with the two spreads
+    combined; ``gap`` is the analytical difference, when known, for the power; ``analytical``
+    is what the table shows beside it (default: ``gap``)."""
+    if high.infinite and not low.infinite:
+        diff = math.inf
+    elif low.infinite:
+        diff = -math.inf if not high.infinite else math.nan
+    else:
+        diff = high.estimate - low.estimate
+    se = math.hypot(low.std_error, high.std_error)
+    gap = math.nan if gap is None else float(gap)
+    return _check_row(
+        kind="greater", case=case, analytical=gap if math.isnan(analytical) else analytical,
+        measured=diff, reference=0.0, margin=0.0, std_error=se, bias=high.bias - low.bias,
+        n=extra.pop("n_auctions", high.n), method=method or high.method, rule=rule, gap=gap,
+        dof=min(low.dof, high.dof), **extra,
+    )
+
+
+def bound(*, case: str, est: Estimate, limit: float, side: str, rule: str, slack: float = 0.0,
+          analytical: float | None = None, method: str | None = None, **extra) -> dict:
+    """Claim: the estimated quantity is ``<= limit + slack`` (``side="upper"``) or
+    ``>= limit − slack`` (``side="lower"``)."""
+    if side not in ("upper", "lower"):
+        raise ValueError(f"`side` must be 'upper' or 'lower'; got {side!r}")
+    return _check_row(
+        kind="less" if side == "upper" else "greater", case=case,
+        analytical=limit if analytical is None else analytical, measured=est.estimate,
+        reference=limit, margin=slack, std_error=est.std_error, bias=est.bias,
+        n=extra.pop("n_auctions", est.n), method=method or est.method, rule=rule, dof=est.dof,
+        **extra,
+    )
+
+
+def exact(*, case: str, analytical: float, computed: float, tol: float, rule: str,
+          method: str, side: str | None = None, **extra) -> dict:
+    """A deterministic check (quadrature, solver, closed form): ``|computed − analytical| <=
+    tol``; with ``side="upper"`` ``computed <= analytical + tol``, with ``side="lower"``
+    ``computed >= analytical − tol``."""
+    kinds = {None: "exact", "upper": "exact-less", "lower": "exact-greater"}
+    if side not in kinds:
+        raise ValueError(f"`side` must be None, 'upper' or 'lower'; got {side!r}")
+    return _check_row(
+        kind=kinds[side], case=case, analytical=analytical, measured=computed, reference=analytical,
+        margin=tol, std_error=math.nan, bias=0.0, n=extra.pop("n_auctions", None),
+        method=method, rule=rule, **extra,
+    )
+
+
+def flag(*, case: str, ok: bool, rule: str, method: str, analytical: float = math.nan,
+         computed: float = math.nan, **extra) -> dict:
+    """A deterministic check whose outcome is a computed boolean (a structural property)."""
+    return _check_row(
+        kind="exact", case=case, analytical=analytical, measured=computed, reference=analytical,
+        margin=0.0, std_error=math.nan, bias=0.0, n=extra.pop("n_auctions", None),
+        method=method, rule=rule, flag_value=bool(ok), **extra,
+    )
+
+
 def pct(level: float = CONFIDENCE) -> str:
     return f"{100 * level:g}%"
 
 
-def row(
-    *,
-    case: str,
-    analytical: float,
-    est: Estimate | None,
-    verdict: bool,
-    rule: str,
-    method: str | None = None,
-    **extra,
-) -> dict:
-    """One tidy result row (the registry's RESULT_COLUMNS plus the optional ones in ``extra``).
-
-    ``scenario`` and ``claim`` are filled in by the runner from the registration.
-    """
-    out = {
-        "case": case,
-        "analytical": float(analytical),
-        "estimate": float("nan") if est is None else est.estimate,
-        "ci_low": float("nan") if est is None else est.ci_low,
-        "ci_high": float("nan") if est is None else est.ci_high,
-        "verdict": bool(verdict),
-        "rule": rule,
-        "method": method if method is not None else (est.method if est is not None else ""),
-    }
+def decided(*, case: str, analytical: float, verdict: bool, rule: str, method: str,
+            estimate: float = math.nan, est=None, ci_low=None, ci_high=None, **extra) -> dict:
+    """A deterministic check given as a computed boolean ``verdict`` (a :func:`flag` row whose
+    ``estimate`` is what was computed); for the screening claims' structural checks."""
     if est is not None:
-        out.setdefault("n_auctions", est.n)
-    out.update(extra)
-    return out
+        raise ValueError("`decided` rows are deterministic; state a stochastic check with "
+                         "agree, greater or bound")
+    clash = {"margin", "kind", "reference", "std_error", "bias", "flag", "gap", "dof"}
+    extra = {(f"{k}_value" if k in clash else k): v for k, v in extra.items()}
+    return flag(case=case, ok=bool(verdict), rule=rule, method=method, analytical=analytical,
+                computed=estimate, **extra)

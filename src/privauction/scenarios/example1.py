@@ -14,7 +14,7 @@ from scipy import integrate, stats
 
 from ..mechanisms import SecondPrice
 from ..simulator import simulate
-from ._common import CONFIDENCE, covers, estimate, pct, row
+from ._common import CONFIDENCE, agree, estimate, exact
 from .registry import register
 
 __all__ = ["example1", "example1_integral"]
@@ -37,7 +37,7 @@ def example1_integral() -> tuple[float, float]:
 
 @register(
     "example1", claim="Example 1", paper="auction",
-    quick={"n_auctions": 20_000, "methods": ("observer", "ksg")},
+    quick={"n_auctions": 60_000, "methods": ("observer", "ksg")},
     full={"n_auctions": 200_000, "methods": ("observer", "ksg")},
 )
 def example1(n_auctions, rng, *, methods=("observer", "ksg"), level=CONFIDENCE):
@@ -47,28 +47,24 @@ def example1(n_auctions, rng, *, methods=("observer", "ksg"), level=CONFIDENCE):
     rows = []
     quad, err = example1_integral()
     tol = max(1e-8, 10 * err)
-    rows.append(row(
-        case="Example 1 double integral", analytical=CLOSED_FORM, est=None,
-        verdict=abs(quad - CLOSED_FORM) <= tol, method="quadrature",
+    rows.append(exact(
+        case="Example 1 double integral", analytical=CLOSED_FORM, computed=quad, tol=tol,
+        method="quadrature",
         rule=f"dblquad of Example 1's integral within {tol:.0e} of 1 - log 2",
-        estimate=quad, ci_low=quad - err, ci_high=quad + err,
         mechanism=repr(mech), prior="uniform(0,1)", n_bidders=2,
     ))
     eq9 = mech.privacy_loss(prior, 2)
-    rows.append(row(
-        case="Eq. (9) at n = 2", analytical=CLOSED_FORM, est=None,
-        verdict=abs(eq9 - CLOSED_FORM) <= 1e-12, method="closed form",
-        rule="SecondPrice().privacy_loss equals 1 - log 2 to 1e-12",
-        estimate=eq9, ci_low=eq9, ci_high=eq9,
+    rows.append(exact(
+        case="Eq. (9) at n = 2", analytical=CLOSED_FORM, computed=eq9, tol=1e-12,
+        method="closed form", rule="SecondPrice().privacy_loss equals 1 - log 2 to 1e-12",
         mechanism=repr(mech), prior="uniform(0,1)", n_bidders=2,
     ))
     out = simulate(mech, prior, 2, n_auctions, rng=rng)
     for method in methods:
         est = estimate(out, method, rng, level=level)
-        rows.append(row(
+        rows.append(agree(
             case=f"simulated SPA, {method}", analytical=CLOSED_FORM, est=est,
-            verdict=covers(CLOSED_FORM, est),
-            rule=f"1 - log 2 inside the {pct(level)} CI",
+            rule="estimate equals 1 - log 2",
             mechanism=repr(mech), prior="uniform(0,1)", n_bidders=2,
         ))
     return pd.DataFrame(rows)

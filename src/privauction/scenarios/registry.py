@@ -1,15 +1,27 @@
 """The scenario registry: one function per validated claim, run by name from the CLI.
 
-A scenario is a function ``(n_auctions, rng, **params) -> pandas.DataFrame`` returning a tidy
-table, one row per checked quantity, with at least the columns of :data:`RESULT_COLUMNS`:
+A scenario is a function of keyword arguments returning a tidy table, one row per check. It
+**declares the parameters it takes by its signature**: ``rng`` (a numpy Generator) when it
+draws, ``n_auctions`` when it simulates auctions (only then can ``--n-auctions`` and the
+sequential design's extra looks reach it), and any parameters of its own. The registered
+``quick`` and ``full`` dicts may name only declared parameters.
 
-``scenario``  the registered name;
-``claim``     the paper's label, e.g. ``"Prop. 3"``;
-``case``      a short label of the cell (mechanism, prior, n, K, ...);
+Each row has at least the columns of :data:`RESULT_COLUMNS` (``scenario`` and ``claim`` are
+filled in from the registration):
+
+``case``       a short label of the check, unique within the claim;
 ``analytical`` the value the paper proves (NaN when the claim is an ordering);
-``estimate``, ``ci_low``, ``ci_high``  the simulated estimate and its interval;
-``verdict``   bool, computed from the numbers (never hard-coded);
-``rule``      in words, what the verdict checked.
+``estimate``   the measured quantity;
+``rule``       in words, what the check states;
+``verdict``    filled in by the runner;
+
+and states its hypothesis in the columns of :mod:`privauction.scenarios.checks`
+(``kind``, ``reference``, ``margin``, ``std_error``, ``bias``; the builders of
+``privauction.scenarios._common`` — ``agree``, ``greater``, ``bound``, ``exact``, ``flag`` —
+write them). The runner decides ``outcome`` (pass / fail / inconclusive), ``verdict``,
+``ci_low``/``ci_high`` at the run's level, ``power``, ``alpha`` and ``stage``. A row without
+``kind`` (a user claim of the older contract that decided its own boolean ``verdict``) is kept
+as an exact check of that boolean.
 
 Optional columns (see :data:`OPTIONAL_COLUMNS`) carry the cell's parameters for plots and
 tables: ``method`` (the estimator, e.g. ``"observer"``, ``"ksg"``, ``"quadrature"``),
@@ -22,7 +34,7 @@ Register one with the decorator::
     from privauction.scenarios import register
 
     @register("my-claim", claim="Prop. 9", paper="auction", quick={"n_auctions": 20_000})
-    def my_claim(n_auctions, rng, **params):
+    def my_claim(*, n_auctions, rng, **params):
         ...
 
 Plot hook
@@ -111,6 +123,7 @@ class Scenario:
     quick: dict = field(default_factory=dict, repr=False)
     full: dict = field(default_factory=dict, repr=False)
     plot: Callable[[pd.DataFrame], object] | None = field(default=None, repr=False)
+    size: str = "n_auctions"
 
     def __call__(self, *args, **kwargs) -> pd.DataFrame:
         return self.func(*args, **kwargs)
@@ -125,6 +138,8 @@ class ScenarioRegistry:
 
     def __init__(self):
         self._scenarios: dict[str, Scenario] = {}
+        #: Scenario modules that failed to import: module name -> "ErrorType: message".
+        self.import_errors: dict[str, str] = {}
 
     def register(
         self,
@@ -136,11 +151,15 @@ class ScenarioRegistry:
         full: dict | None = None,
         plot: Callable[[pd.DataFrame], object] | None = None,
         description: str | None = None,
+        size: str = "n_auctions",
     ):
         """Decorator that registers a scenario function under ``name``.
 
         ``description`` defaults to the first line of the function's docstring; ``plot`` is an
-        optional figure hook for the report (see the module docstring).
+        optional figure hook for the report (see the module docstring); ``size`` names the
+        parameter the sequential design enlarges when a check is inconclusive (default
+        ``n_auctions``; e.g. ``n_seasons`` for a market claim whose precision comes from
+        independent seasons).
         """
         if not isinstance(name, str) or not name:
             raise TypeError(f"`name` must be a non-empty string; got {name!r}")
@@ -148,11 +167,12 @@ class ScenarioRegistry:
         def decorator(func):
             if name in self._scenarios and not _same_function(self._scenarios[name].func, func):
                 raise ValueError(f"`name` {name!r} is already registered")
+            _check_declared(name, func, quick or {}, full or {})
             doc = (func.__doc__ or "").strip().splitlines()
             self._scenarios[name] = Scenario(
                 name=name, func=func, claim=claim, paper=paper,
                 description=description if description is not None else (doc[0] if doc else ""),
-                quick=dict(quick or {}), full=dict(full or {}), plot=plot,
+                quick=dict(quick or {}), full=dict(full or {}), plot=plot, size=size,
             )
             return func
 
@@ -194,6 +214,22 @@ class ScenarioRegistry:
 
     def names(self) -> list[str]:
         return list(self._scenarios)
+
+
+def _check_declared(name: str, func, quick: dict, full: dict) -> None:
+    """The registered sizes may name only parameters the function declares."""
+    import inspect
+
+    params = inspect.signature(func).parameters
+    if any(p.kind is p.VAR_KEYWORD for p in params.values()):
+        return
+    for label, given in (("quick", quick), ("full", full)):
+        extra = [k for k in given if k not in params or k == "rng"]
+        if extra:
+            raise ValueError(
+                f"`{label}` of claim {name!r} names {extra}, which {func.__qualname__} does not "
+                f"take (it takes: {', '.join(p for p in params if p != 'rng') or 'nothing'})"
+            )
 
 
 def _same_function(a, b) -> bool:

@@ -32,7 +32,7 @@ from ..screening import (
 )
 from ..screening.examples import EXAMPLE_COSTS, EXAMPLE_PRIORS
 from ..theory.menu import menu_entropy
-from ._common import row
+from ._common import decided
 from .registry import register, registry
 
 __all__ = ["screening_global", "local_optimiser", "exhaustive_three"]
@@ -47,6 +47,7 @@ EXHAUSTIVE_CASES = (
 def exhaustive_three(model, kappa: float, n_grid: int) -> float:
     """Best profit over 3-interval partitions with entropy exactly κ, by a grid over the first
     mass and root-finding for the second (two roots: H is concave in it)."""
+
     def h(x):
         return menu_entropy(x)
 
@@ -65,6 +66,7 @@ def exhaustive_three(model, kappa: float, n_grid: int) -> float:
                 rows.append([x1, x2, rest - x2])
     return float(np.max(profit_of_masses(model, np.array(rows))))
 
+
 CASES = (
     ("truncnorm-increasing[2,3]", "cosh(q)-1", 1.0),
     ("truncnorm-increasing[2,3]", "q^3/3", 1.5),
@@ -77,24 +79,38 @@ CASES = (
 def local_optimiser(model, n: int, kappa: float, x0) -> float:
     """Plain SLSQP over the masses on the exact prior from one start; the profit it reaches
     (or -inf if it ends infeasible). The comparator a user without the solver would write."""
+
     def neg(x):
         x = np.abs(x) / np.sum(np.abs(x))
         return -float(profit_of_masses(model, x)[0])
 
-    cons = [{"type": "eq", "fun": lambda x: np.sum(x) - 1.0},
-            {"type": "ineq", "fun": lambda x: kappa - menu_entropy(np.abs(x))}]
-    res = optimize.minimize(neg, x0, method="SLSQP", bounds=[(1e-9, 1.0)] * n,
-                            constraints=cons, options={"maxiter": 300, "ftol": 1e-12})
+    cons = [
+        {"type": "eq", "fun": lambda x: np.sum(x) - 1.0},
+        {"type": "ineq", "fun": lambda x: kappa - menu_entropy(np.abs(x))},
+    ]
+    res = optimize.minimize(
+        neg,
+        x0,
+        method="SLSQP",
+        bounds=[(1e-9, 1.0)] * n,
+        constraints=cons,
+        options={"maxiter": 300, "ftol": 1e-12},
+    )
     x = np.abs(res.x) / np.sum(np.abs(res.x))
     h = menu_entropy(x)
     return -neg(res.x) if h <= kappa + 1e-8 else -math.inf
 
 
-@register("screening-global", claim="Lemma 4 / Prop. 2 / Corollary 1", paper="screening",
-          quick={"n_auctions": 0, "n_random": 300, "n_local": 6, "n_grid": 1000},
-          full={"n_auctions": 0, "n_random": 1000, "n_local": 20, "n_grid": 4000})
-def screening_global(n_auctions, rng, *, n_random=1000, n_local=20, cases=CASES, n_grid=4000,
-                     exhaustive_cases=EXHAUSTIVE_CASES):
+@register(
+    "screening-global",
+    claim="Lemma 4 / Prop. 2 / Corollary 1",
+    paper="screening",
+    quick={"n_random": 300, "n_local": 6, "n_grid": 1000},
+    full={"n_random": 1000, "n_local": 20, "n_grid": 4000},
+)
+def screening_global(
+    rng, *, n_random=1000, n_local=20, cases=CASES, n_grid=4000, exhaustive_cases=EXHAUSTIVE_CASES
+):
     """General prior and cost: solver beats random partitions and local optima; Lemma 4 holds."""
     rows = []
     for prior_label, cost_label, kappa in cases:
@@ -103,43 +119,100 @@ def screening_global(n_auctions, rng, *, n_random=1000, n_local=20, cases=CASES,
         model = screening_model(prior, cost)
         m = optimal_menu(prior, kappa, cost=cost)
         tag = f"{prior_label}, c = {cost_label}, κ = {kappa:g}"
-        extra = dict(prior=prior_label, cost=cost_label, param="kappa", value=kappa,
-                     n_intervals=m.n_intervals)
+        extra = dict(
+            prior=prior_label,
+            cost=cost_label,
+            param="kappa",
+            value=kappa,
+            n_intervals=m.n_intervals,
+        )
         n0 = min_intervals(kappa)
         ns = rng.integers(n0, n0 + 3, size=n_random)
         best_random = -math.inf
         for n in np.unique(ns):
             xs = random_binding_masses(int(n), kappa, int(np.sum(ns == n)), rng)
             best_random = max(best_random, float(np.max(profit_of_masses(model, xs))))
-        rows.append(row(case=f"{tag}: solver >= {n_random} random partitions",
-                        analytical=best_random, est=None, verdict=m.profit >= best_random - 1e-12,
-                        method="solver", estimate=m.profit, ci_low=m.profit, ci_high=m.profit,
-                        rule="solver profit >= best random binding partition",
-                        margin=m.profit - best_random, series="random", **extra))
+        rows.append(
+            decided(
+                case=f"{tag}: solver >= {n_random} random partitions",
+                analytical=best_random,
+                est=None,
+                verdict=m.profit >= best_random - 1e-12,
+                method="solver",
+                estimate=m.profit,
+                ci_low=m.profit,
+                ci_high=m.profit,
+                rule="solver profit >= best random binding partition",
+                margin=m.profit - best_random,
+                series="random",
+                **extra,
+            )
+        )
         best_local = -math.inf
         for j in range(n_local):
             n = int(n0 + j % 2)
             x0 = random_binding_masses(n, kappa, 1, rng)[0]
             best_local = max(best_local, local_optimiser(model, n, kappa, x0))
-        rows.append(row(case=f"{tag}: solver >= local optimiser from {n_local} random starts",
-                        analytical=best_local, est=None, verdict=m.profit >= best_local - 1e-10,
-                        method="solver", estimate=m.profit, ci_low=m.profit, ci_high=m.profit,
-                        rule="solver profit >= best SLSQP local optimum (n = ⌈e^κ⌉, ⌈e^κ⌉+1)",
-                        margin=m.profit - best_local, series="local", **extra))
-        rows.append(row(case=f"{tag}: Lemma 4 first-order conditions", analytical=0.0,
-                        est=None, verdict=m.foc_residual <= 1e-6 and m.multiplier >= 0,
-                        method="solver", estimate=m.foc_residual, ci_low=m.foc_residual,
-                        ci_high=m.foc_residual, rule="max |Lemma 4 residual| <= 1e-6, λ >= 0",
-                        multiplier=m.multiplier, series="lemma4", **extra))
-        rows.append(row(case=f"{tag}: privacy constraint binds (Prop. 2)", analytical=kappa,
-                        est=None, verdict=abs(m.privacy_loss - kappa) <= 1e-8, method="solver",
-                        estimate=m.privacy_loss, ci_low=m.privacy_loss, ci_high=m.privacy_loss,
-                        rule="|I(M) - κ| <= 1e-8", series="binding", **extra))
-        rows.append(row(case=f"{tag}: at least e^κ intervals (Corollary 1)",
-                        analytical=math.exp(kappa), est=None,
-                        verdict=m.n_intervals >= math.exp(kappa) - 1e-9, method="solver",
-                        estimate=float(m.n_intervals), rule="n >= e^κ", series="corollary1",
-                        **extra))
+        rows.append(
+            decided(
+                case=f"{tag}: solver >= local optimiser from {n_local} random starts",
+                analytical=best_local,
+                est=None,
+                verdict=m.profit >= best_local - 1e-10,
+                method="solver",
+                estimate=m.profit,
+                ci_low=m.profit,
+                ci_high=m.profit,
+                rule="solver profit >= best SLSQP local optimum (n = ⌈e^κ⌉, ⌈e^κ⌉+1)",
+                margin=m.profit - best_local,
+                series="local",
+                **extra,
+            )
+        )
+        rows.append(
+            decided(
+                case=f"{tag}: Lemma 4 first-order conditions",
+                analytical=0.0,
+                est=None,
+                verdict=m.foc_residual <= 1e-6 and m.multiplier >= 0,
+                method="solver",
+                estimate=m.foc_residual,
+                ci_low=m.foc_residual,
+                ci_high=m.foc_residual,
+                rule="max |Lemma 4 residual| <= 1e-6, λ >= 0",
+                multiplier=m.multiplier,
+                series="lemma4",
+                **extra,
+            )
+        )
+        rows.append(
+            decided(
+                case=f"{tag}: privacy constraint binds (Prop. 2)",
+                analytical=kappa,
+                est=None,
+                verdict=abs(m.privacy_loss - kappa) <= 1e-8,
+                method="solver",
+                estimate=m.privacy_loss,
+                ci_low=m.privacy_loss,
+                ci_high=m.privacy_loss,
+                rule="|I(M) - κ| <= 1e-8",
+                series="binding",
+                **extra,
+            )
+        )
+        rows.append(
+            decided(
+                case=f"{tag}: at least e^κ intervals (Corollary 1)",
+                analytical=math.exp(kappa),
+                est=None,
+                verdict=m.n_intervals >= math.exp(kappa) - 1e-9,
+                method="solver",
+                estimate=float(m.n_intervals),
+                rule="n >= e^κ",
+                series="corollary1",
+                **extra,
+            )
+        )
     for prior_label, cost_label, kappa in exhaustive_cases:
         prior = EXAMPLE_PRIORS[prior_label]
         cost = EXAMPLE_COSTS[cost_label]()
@@ -149,15 +222,28 @@ def screening_global(n_auctions, rng, *, n_random=1000, n_local=20, cases=CASES,
         # more than three intervals (truncnorm-decreasing at κ = 1.05 has four, 2e-5 more
         # profit than the best three): then it must only beat the three-interval search.
         ok = best <= m.profit + 1e-12 and (m.n_intervals != 3 or best >= m.profit - 1e-6)
-        rows.append(row(case=f"{prior_label}, c = {cost_label}, κ = {kappa:g}: exhaustive "
-                        f"search over 3-interval partitions ({n_grid} grid points)",
-                        analytical=best, est=None, verdict=ok, method="solver",
-                        estimate=m.profit, ci_low=m.profit, ci_high=m.profit,
-                        rule="best 3-interval grid profit <= solver profit (<= it + 1e-6 "
-                             "when the solver also uses 3)",
-                        margin=m.profit - best, series="exhaustive", prior=prior_label,
-                        cost=cost_label, param="kappa", value=kappa,
-                        n_intervals=m.n_intervals))
+        rows.append(
+            decided(
+                case=f"{prior_label}, c = {cost_label}, κ = {kappa:g}: exhaustive "
+                f"search over 3-interval partitions ({n_grid} grid points)",
+                analytical=best,
+                est=None,
+                verdict=ok,
+                method="solver",
+                estimate=m.profit,
+                ci_low=m.profit,
+                ci_high=m.profit,
+                rule="best 3-interval grid profit <= solver profit (<= it + 1e-6 "
+                "when the solver also uses 3)",
+                margin=m.profit - best,
+                series="exhaustive",
+                prior=prior_label,
+                cost=cost_label,
+                param="kappa",
+                value=kappa,
+                n_intervals=m.n_intervals,
+            )
+        )
     return pd.DataFrame(rows)
 
 
@@ -167,12 +253,21 @@ def _plot(results):
 
     fig, ax = plt.subplots(figsize=(8, 3.5))
     sub = results[results["series"].isin(["random", "local"])]
-    labels = [f"{p}\n{c}, κ={v:g}" for p, c, v in
-              sub[sub["series"] == "random"][["prior", "cost", "value"]].itertuples(index=False)]
+    labels = [
+        f"{p}\n{c}, κ={v:g}"
+        for p, c, v in sub[sub["series"] == "random"][["prior", "cost", "value"]].itertuples(
+            index=False
+        )
+    ]
     for off, (series, color) in enumerate((("random", "tab:blue"), ("local", "tab:orange"))):
         s = sub[sub["series"] == series]
-        ax.bar(np.arange(len(s)) + 0.4 * off, s["margin"].clip(lower=1e-12), width=0.4,
-               color=color, label=f"solver − best {series}")
+        ax.bar(
+            np.arange(len(s)) + 0.4 * off,
+            s["margin"].clip(lower=1e-12),
+            width=0.4,
+            color=color,
+            label=f"solver − best {series}",
+        )
     ax.set_yscale("log")
     ax.set_xticks(np.arange(len(labels)) + 0.2)
     ax.set_xticklabels(labels, fontsize=6)

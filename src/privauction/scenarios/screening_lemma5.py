@@ -21,7 +21,7 @@ import pandas as pd
 
 from ..screening import lemma5_masses, optimal_menu, uniform_quadratic_optimum
 from ..screening.examples import EXAMPLE_PRIORS
-from ._common import row
+from ._common import decided
 from .registry import register
 
 __all__ = ["screening_lemma5", "TOLERANCE"]
@@ -34,14 +34,29 @@ FIXED_N = ((2, 0.3), (3, 0.9), (4, 1.2), (5, 1.5), (3, 1.2), (4, 1.5))
 
 def _exact(case, analytical, got, rule, **extra):
     ok = abs(got - analytical) <= TOLERANCE
-    return row(case=case, analytical=analytical, est=None, verdict=ok, rule=rule,
-               method="solver", estimate=got, ci_low=got, ci_high=got,
-               abs_diff=abs(got - analytical), **extra)
+    return decided(
+        case=case,
+        analytical=analytical,
+        est=None,
+        verdict=ok,
+        rule=rule,
+        method="solver",
+        estimate=got,
+        ci_low=got,
+        ci_high=got,
+        abs_diff=abs(got - analytical),
+        **extra,
+    )
 
 
-@register("screening-lemma5", claim="Lemma 5 / Prop. 4", paper="screening",
-          quick={"n_auctions": 0, "kappas": KAPPAS}, full={"n_auctions": 0, "kappas": KAPPAS})
-def screening_lemma5(n_auctions, rng, *, kappas=KAPPAS, fixed_n=FIXED_N):
+@register(
+    "screening-lemma5",
+    claim="Lemma 5 / Prop. 4",
+    paper="screening",
+    quick={"kappas": KAPPAS},
+    full={"kappas": KAPPAS},
+)
+def screening_lemma5(*, kappas=KAPPAS, fixed_n=FIXED_N):
     """Uniform–quadratic: solver's intervals, short mass and profit equal Lemma 5 / Prop. 4."""
     prior = EXAMPLE_PRIORS["uniform[1,2]"]
     rows = []
@@ -50,25 +65,64 @@ def screening_lemma5(n_auctions, rng, *, kappas=KAPPAS, fixed_n=FIXED_N):
         cf = uniform_quadratic_optimum(k)
         x = np.sort(m.masses)
         extra = dict(prior="uniform[1,2]", param="kappa", value=k)
-        rows.append(_exact(f"κ = {k:g}: number of intervals", cf.n_intervals, m.n_intervals,
-                           "n = n*_κ = ⌈e^κ⌉ (Prop. 4)", **extra))
-        rows.append(_exact(f"κ = {k:g}: short-interval mass", cf.short_mass, float(x[0]),
-                           f"|s - s_Lemma5| <= {TOLERANCE:g}", **extra))
-        rows.append(_exact(f"κ = {k:g}: long-interval mass", cf.long_mass, float(x[-1]),
-                           f"|l - l_Lemma5| <= {TOLERANCE:g} (all n - 1 equal)",
-                           spread=float(x[-1] - x[1]) if x.size > 1 else 0.0, **extra))
-        rows.append(_exact(f"κ = {k:g}: profit", cf.profit, m.profit,
-                           f"|Π - Π_Eq.(13)| <= {TOLERANCE:g}", **extra))
+        rows.append(
+            _exact(
+                f"κ = {k:g}: number of intervals",
+                cf.n_intervals,
+                m.n_intervals,
+                "n = n*_κ = ⌈e^κ⌉ (Prop. 4)",
+                **extra,
+            )
+        )
+        rows.append(
+            _exact(
+                f"κ = {k:g}: short-interval mass",
+                cf.short_mass,
+                float(x[0]),
+                f"|s - s_Lemma5| <= {TOLERANCE:g}",
+                **extra,
+            )
+        )
+        rows.append(
+            _exact(
+                f"κ = {k:g}: long-interval mass",
+                cf.long_mass,
+                float(x[-1]),
+                f"|l - l_Lemma5| <= {TOLERANCE:g} (all n - 1 equal)",
+                spread=float(x[-1] - x[1]) if x.size > 1 else 0.0,
+                **extra,
+            )
+        )
+        rows.append(
+            _exact(
+                f"κ = {k:g}: profit",
+                cf.profit,
+                m.profit,
+                f"|Π - Π_Eq.(13)| <= {TOLERANCE:g}",
+                **extra,
+            )
+        )
     for n, k in fixed_n:
         m = optimal_menu(prior, k, n_intervals=n)
         x = np.sort(m.masses)
         target = lemma5_masses(n, k) if k < math.log(n) else np.full(n, 1.0 / n)
         diff = float(np.max(np.abs(x - np.sort(target))))
         part = "part 1 (equal)" if k >= math.log(n) else "part 2 (one short, n-1 long)"
-        rows.append(row(
-            case=f"(n, κ) = ({n}, {k:g})-optimal masses, Lemma 5 {part}", analytical=0.0,
-            est=None, verdict=diff <= TOLERANCE, method="solver",
-            rule=f"max |mass - Lemma 5 mass| <= {TOLERANCE:g}", estimate=diff, ci_low=diff,
-            ci_high=diff, prior="uniform[1,2]", param="n", value=n, kappa=k,
-        ))
+        rows.append(
+            decided(
+                case=f"(n, κ) = ({n}, {k:g})-optimal masses, Lemma 5 {part}",
+                analytical=0.0,
+                est=None,
+                verdict=diff <= TOLERANCE,
+                method="solver",
+                rule=f"max |mass - Lemma 5 mass| <= {TOLERANCE:g}",
+                estimate=diff,
+                ci_low=diff,
+                ci_high=diff,
+                prior="uniform[1,2]",
+                param="n",
+                value=n,
+                kappa=k,
+            )
+        )
     return pd.DataFrame(rows)

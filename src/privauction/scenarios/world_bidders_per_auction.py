@@ -28,7 +28,7 @@ import pandas as pd
 
 from ..mechanisms import SecondPrice
 from ..simulator.world import Market, season_outcomes
-from ._common import CONFIDENCE, below, estimate, pct, row
+from ._common import CONFIDENCE, estimate, exact, greater
 from ._common import prior as get_prior
 from .prop3_spa_n import mi_spa
 from .registry import register, registry
@@ -41,6 +41,7 @@ __all__ = ["world_bidders_per_auction"]
     "world-bidders-per-auction", claim="Dynamic market: n per auction", paper="auction",
     quick={"n_auctions": 1_000, "n_seasons": 20, "ns": (2, 5, 10)},
     full={"n_auctions": 2_000, "n_seasons": 100, "ns": (2, 3, 5, 10)},
+    size="n_seasons",
 )
 def world_bidders_per_auction(
     n_auctions, rng, *, n_seasons=20, ns=(2, 5, 10), n_population=100, prior="uniform(0,1)",
@@ -66,12 +67,12 @@ def world_bidders_per_auction(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             mi = estimate(season_outcomes(frame, market), "mixed", rng, level=level)
-        rows.append(row(
+        rows.append(exact(
             case=f"SPA, persistent values, n = {n}: season-mean KL of winners",
-            analytical=season_mean(frame.assign(formula=-np.asarray(dist.logsf(frame.max_price))),
-                                   "formula", n_seasons, level=level).estimate,
-            est=est,
-            verdict=worst <= 1e-10,
+            analytical=0.0, computed=worst, tol=1e-10, method="observer (seasons)",
+            formula_mean=season_mean(frame.assign(formula=-np.asarray(dist.logsf(
+                frame.max_price))), "formula", n_seasons, level=level).estimate,
+            season_mean_kl=est.estimate,
             rule="observer KL equals -log(1 - F(max price)) from the feed for every winner "
                  "after every win (max abs difference <= 1e-10); analytical = its season mean "
                  "from the feed",
@@ -82,10 +83,9 @@ def world_bidders_per_auction(
             one_shot_mi=mi_spa(n),
         ))
     for (n1, e1), (n2, e2) in zip(ests[:-1], ests[1:], strict=True):
-        rows.append(row(
-            case=f"season-mean KL of winners: n = {n1} < n = {n2}", analytical=float("nan"),
-            est=e2, verdict=below(e1, e2),
-            rule=f"upper {pct(level)} CI at n = {n1} below the lower CI at n = {n2}",
+        rows.append(greater(
+            case=f"season-mean KL of winners: n = {n1} < n = {n2}", low=e1, high=e2,
+            rule=f"season-mean KL at n = {n2} minus at n = {n1} > 0",
             mechanism=repr(spa), prior=prior, n_bidders=n2, n_auctions=n_auctions, param="n",
             value=n2, n_replications=n_seasons, n_population=n_population,
             lower_estimate=e1.estimate, lower_ci_high=e1.ci_high,

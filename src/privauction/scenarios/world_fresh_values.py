@@ -13,7 +13,7 @@ and :func:`privauction.simulate` run the same number of auctions, and the scenar
 * the market's privacy-loss estimate with the Bayesian observer (CLT interval) covers the
   analytical privacy loss (Definition 2);
 * the mixed kNN estimates of the market and of the batch simulator (on the first
-  ``mixed_max`` auctions of each) agree within three combined standard errors -- the kNN check
+  ``max(mixed_max, n_auctions / 2)`` auctions of each) agree -- the kNN check
   uses the joint law of (W, P), which the observer method (a function of the prices only)
   does not.
 """
@@ -31,7 +31,7 @@ from ..estimators import estimate_privacy_loss
 from ..mechanisms import ReservePrice, SecondPrice, ZeroKLottery
 from ..simulator import simulate
 from ..simulator.world import Market
-from ._common import CONFIDENCE, Estimate, _z, covers, estimate, pct, row
+from ._common import CONFIDENCE, Estimate, agree, bound, default_margin, estimate
 from ._common import prior as get_prior
 from .registry import register, registry
 
@@ -57,6 +57,10 @@ def _subset(out, m):
     )
 
 
+#: Relevant deviation of the world-vs-batch KS distance (sup of the CDF difference).
+KS_MARGIN = 0.05
+
+
 @register(
     "world-fresh-values", claim="Dynamic market = one-shot",
     paper="auction",
@@ -65,11 +69,10 @@ def _subset(out, m):
 )
 def world_fresh_values(
     n_auctions, rng, *, cases=tuple(CASES), n_population=100, mixed_max=20_000,
-    ks_level=0.01, level=CONFIDENCE,
+    level=CONFIDENCE,
 ):
     """Fresh values every auction: the market matches the batch simulator."""
     rows = []
-    ks_threshold = ks_level / (2 * len(cases))
     for label in cases:
         mech, prior_label, n = CASES[label]
         dist = get_prior(prior_label)
@@ -85,36 +88,50 @@ def world_fresh_values(
             ("winner value", world.winner_value[world.sold], batch.winner_value[batch.sold]),
         ):
             ks = stats.ks_2samp(a, b)
-            rows.append(row(
-                case=f"{label}: KS of the {what}, world vs batch", analytical=math.nan,
-                est=None, verdict=bool(ks.pvalue >= ks_threshold), method="ks_2samp",
-                estimate=float(ks.pvalue), p_value=float(ks.pvalue), statistic=float(ks.statistic),
-                rule=f"two-sample KS p-value >= {ks_threshold:.3g} (not rejected at {ks_level:.0%} "
-                     f"family-wise, Bonferroni over {2 * len(cases)} KS tests)",
-                **common,
+            # The KS distance D between the two empirical laws, against 0 with the relevant
+            # deviation KS_MARGIN. Its scale sqrt((n + m)/(n m)) is the std_error: the runner's
+            # z-interval is then wider than the Kolmogorov critical value at every level it
+            # uses (z_α > sqrt(-log(α/2)/2)), so a false fail is rarer than α.
+            scale = math.sqrt((a.size + b.size) / (a.size * b.size))
+            dist_est = Estimate(float(ks.statistic), math.nan, math.nan, a.size + b.size,
+                                "ks_2samp", level, scale)
+            rows.append(bound(
+                case=f"{label}: KS distance of the {what}, world vs batch", est=dist_est,
+                limit=0.0, side="upper", slack=KS_MARGIN, analytical=0.0,
+                rule=f"sup |F_world - F_batch| of the {what} is 0 (relevant deviation "
+                     f"{KS_MARGIN})", p_value=float(ks.pvalue), **common,
             ))
         truth = mech.privacy_loss(dist, n)
         obs = estimate(world, "observer", rng, level=level)
         obs_batch = estimate(batch, "observer", rng, level=level)
-        rows.append(row(
+        rows.append(agree(
             case=f"{label}: observer estimate covers the analytical loss", analytical=truth,
-            est=obs, verdict=covers(truth, obs),
-            rule=f"analytical privacy loss inside the world's {pct(level)} CI",
+            est=obs, rule="the world's observer estimate equals the analytical loss",
             batch_estimate=obs_batch.estimate, **common,
         ))
+        if isinstance(mech, ZeroKLottery):
+            # A two-point price: the kNN difference of two samples cannot resolve its 0.014
+            # nats to the 0.005 margin within the budget (measured se 0.0014 at 1.6e5 each);
+            # the KS rows and the observer row above check this case far more precisely.
+            continue
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            ew = estimate_privacy_loss(_subset(world, mixed_max), method="mixed", rng=rng)
-            eb = estimate_privacy_loss(_subset(batch, mixed_max), method="mixed", rng=rng)
-        z = _z(level)
-        half_w = z * ew.std_error
-        est = Estimate(float(ew.estimate), float(ew.estimate - half_w),
-                       float(ew.estimate + half_w), int(ew.n), "mixed", level)
-        rows.append(row(
-            case=f"{label}: mixed kNN, world agrees with batch", analytical=truth, est=est,
-            verdict=abs(ew.estimate - eb.estimate) <= 3 * math.hypot(ew.std_error, eb.std_error),
-            rule="|world - batch| <= 3 combined subsampling standard errors (first "
-                 f"{min(mixed_max, world.n_auctions)} auctions of each)",
+            # at least half of the auctions, so that a later look with more auctions is
+            # also more precise here
+            m = max(mixed_max, n_auctions // 2)
+            ew = estimate_privacy_loss(_subset(world, m), method="mixed", rng=rng)
+            eb = estimate_privacy_loss(_subset(batch, m), method="mixed", rng=rng)
+        diff = Estimate(float(ew.estimate - eb.estimate), math.nan, math.nan, int(ew.n), "mixed",
+                        level, math.hypot(ew.std_error, eb.std_error),
+                        float(ew.bias - eb.bias))
+        rows.append(agree(
+            case=f"{label}: mixed kNN, world agrees with batch", analytical=0.0, est=diff,
+            # 10 % of the loss, at least 0.005 nats: a kNN difference of two 10^5 samples
+            # cannot resolve less (its se is about 0.0014 at K = 2, where the loss is 0.014);
+            # the KS rows check the two laws far more precisely.
+            margin=default_margin(truth, method="mixed"),
+            rule="world minus batch mixed kNN estimate is 0 (first "
+                 f"{min(m, world.n_auctions)} auctions of each)",
             batch_estimate=float(eb.estimate), batch_std_error=float(eb.std_error),
             **{**common, "n_auctions": int(ew.n)},
         ))
@@ -127,13 +144,15 @@ def _plot(results):
 
     fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     ks = results[results["method"] == "ks_2samp"]
-    axes[0].barh(np.arange(len(ks)), ks["estimate"], color="tab:blue")
-    axes[0].axvline(0.01, color="tab:red", ls="--", lw=1, label="1 % level")
+    d = ks["estimate"].to_numpy(float)
+    axes[0].barh(np.arange(len(ks)), d, xerr=[np.zeros_like(d), ks["ci_high"] - d],
+                 color="tab:blue", capsize=3)
+    axes[0].axvline(KS_MARGIN, color="tab:red", ls="--", lw=1, label="relevant deviation")
     axes[0].set_yticks(np.arange(len(ks)), [c.replace(", world vs batch", "") for c in ks["case"]],
                        fontsize=7)
-    axes[0].set_xlabel("KS p-value, world vs batch")
+    axes[0].set_xlabel("KS distance, world vs batch (bar: upper end of the interval)")
     axes[0].legend(fontsize=8)
-    mi = results[results["method"].isin(["observer", "mixed"])]
+    mi = results[(results["method"] == "observer") & results["analytical"].notna()]
     y = np.arange(len(mi))
     est = mi["estimate"].to_numpy(float)
     axes[1].errorbar(est, y, xerr=[est - mi["ci_low"], mi["ci_high"] - est], fmt="o", capsize=3,

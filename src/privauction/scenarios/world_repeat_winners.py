@@ -42,7 +42,7 @@ from scipy import stats
 
 from ..mechanisms import ReservePrice, SecondPrice, ZeroKLottery
 from ..simulator.world import Market, run_seasons, season_outcomes
-from ._common import CONFIDENCE, Estimate, below, estimate, pct, row
+from ._common import CONFIDENCE, Estimate, bound, estimate, exact, flag, greater
 from ._common import prior as get_prior
 from .registry import register, registry
 
@@ -64,16 +64,17 @@ def season_mean(frame: pd.DataFrame, column: str, n_seasons: int, *, min_wins: i
                 level: float = CONFIDENCE, method: str = "observer (seasons)") -> Estimate:
     """Mean over seasons of the per-season mean of ``column`` among bidders with >= min_wins.
 
-    t-interval at ``level`` over the independent season means (a season without such bidders
-    is left out).
+    Standard error and degrees of freedom from the independent season means (a season without
+    such bidders is left out): the runner uses Student's t for its interval.
     """
     sel = frame[frame.n_wins >= min_wins]
     means = sel.groupby("season")[column].mean().to_numpy()
     k = means.size
     m = float(np.mean(means)) if k else math.nan
-    half = float(stats.t.ppf(0.5 + level / 2, k - 1) * np.std(means, ddof=1) / math.sqrt(k)) if (
-        k > 1) else math.inf
-    return Estimate(m, m - half, m + half, int(len(sel)), method, level)
+    se = float(np.std(means, ddof=1) / math.sqrt(k)) if k > 1 else math.inf
+    half = float(stats.t.ppf(0.5 + level / 2, k - 1)) * se if k > 1 else math.inf
+    return Estimate(m, m - half, m + half, int(len(sel)), method, level, se, 0.0,
+                    float(max(k - 1, 1)))
 
 
 def _market(mech, prior, n_population, n_per_auction, n_auctions):
@@ -89,6 +90,7 @@ def _season_mi(frame, market, rng, level):
     "world-repeat-winners", claim="Dynamic market: repeat winners", paper="auction",
     quick={"n_auctions": 1_000, "n_seasons": 20},
     full={"n_auctions": 2_000, "n_seasons": 100},
+    size="n_seasons",
 )
 def world_repeat_winners(
     n_auctions, rng, *, n_seasons=20, n_population=100, n_per_auction=5,
@@ -120,9 +122,10 @@ def world_repeat_winners(
     spa_kl = season_mean(frames["spa"], "cumulative_kl", n_seasons, min_wins=2, level=level)
     with_formula = frames["spa"].assign(formula=-np.asarray(dist.logsf(frames["spa"].max_price)))
     formula_mean = season_mean(with_formula, "formula", n_seasons, min_wins=2, level=level).estimate
-    rows.append(row(
+    rows.append(exact(
         case="SPA: own-record KL of repeat winners = -log(1 - F(max price))",
-        analytical=formula_mean, est=spa_kl, verdict=worst <= 1e-10,
+        analytical=0.0, computed=worst, tol=1e-10, method="observer (seasons)",
+        formula_mean=formula_mean, season_mean_kl=spa_kl.estimate,
         rule="observer KL equals -log(1 - F(max price)) recomputed from the feed, for every "
              "bidder after every win (max abs difference <= 1e-10)",
         **{**base, "mechanism": repr(mechs["spa"])}, max_abs_difference=worst,
@@ -134,9 +137,9 @@ def world_repeat_winners(
     n_cmp = len(both)
     n_ok = int(np.sum(both.cumulative_kl_res >= both.cumulative_kl_spa - 1e-12))
     res_kl = season_mean(frames["reserve"], "cumulative_kl", n_seasons, min_wins=2, level=level)
-    rows.append(row(
+    rows.append(flag(
         case="Reserve SPA: KL >= SPA's for every bidder (same seeds)",
-        analytical=math.nan, est=res_kl, verdict=n_cmp > 0 and n_ok == n_cmp,
+        ok=n_cmp > 0 and n_ok == n_cmp, computed=res_kl.estimate, method="observer (seasons)",
         rule="with common random numbers every bidder who wins under the reserve has season-end "
              "KL >= its SPA KL (proved: same auctions, prices max(b2, r) >= b2)",
         **{**base, "mechanism": repr(markets["reserve"]._bound_for(m)[0])},
@@ -150,9 +153,10 @@ def world_repeat_winners(
     inf_kl = season_mean(fl, "cumulative_kl", n_seasons, min_wins=2, level=level)
     floor = season_mean(fl, "floor", n_seasons, min_wins=2, level=level)
     gap = float(np.max(np.abs((fl.cumulative_kl - fl.floor).to_numpy()), initial=0.0))
-    rows.append(row(
+    rows.append(exact(
         case="{0,K} lottery, K = 10^6: KL -> winning-event floor log(c+1) - c/(c+1)",
-        analytical=floor.estimate, est=inf_kl, verdict=gap <= 1e-3,
+        analytical=0.0, computed=gap, tol=1e-3, method="observer (seasons)",
+        floor_mean=floor.estimate, season_mean_kl=inf_kl.estimate,
         rule="every winner's KL within 1e-3 of log(c+1) - c/(c+1), c = (m-1) wins (prices "
              "carry O(1/K), Prop. 2; who wins does not vanish)",
         **{**base, "mechanism": repr(mechs["lottery_inf"]), "param": "K", "value": 1e6},
@@ -164,12 +168,16 @@ def world_repeat_winners(
         warnings.simplefilter("ignore")
         mi = {key: _season_mi(frames[key], markets[key], rng, level)
               for key in ("spa", "reserve", "lottery")}
-    rows.append(row(
+    rows.append(greater(
         case=f"season MI(value; highest price): {{0,K}} lottery (K = {K:g}) < SPA",
-        analytical=math.log(2), est=mi["lottery"],
-        verdict=below(mi["lottery"], mi["spa"]) and mi["lottery"].ci_low <= math.log(2),
-        rule=f"lottery's upper {pct(level)} CI below the SPA's lower CI; the lottery's highest "
-             "price is binary, so its MI is at most log 2 (the analytical column)",
+        low=mi["lottery"], high=mi["spa"],
+        rule="the SPA's season MI minus the lottery's > 0",
+        **{**base, "mechanism": repr(mechs["lottery"]), "param": "K", "value": K},
+    ))
+    rows.append(bound(
+        case=f"season MI(value; highest price) of the {{0,K}} lottery (K = {K:g}) <= log 2",
+        est=mi["lottery"], limit=math.log(2), side="upper",
+        rule="the lottery's highest price is binary, so its MI is at most log 2",
         **{**base, "mechanism": repr(mechs["lottery"]), "param": "K", "value": K},
         spa_estimate=mi["spa"].estimate, spa_ci_low=mi["spa"].ci_low,
         reserve_estimate=mi["reserve"].estimate,
@@ -177,10 +185,10 @@ def world_repeat_winners(
 
     # 5. but the lottery's own-record KL of repeat winners is above the SPA's
     lot_kl = season_mean(frames["lottery"], "cumulative_kl", n_seasons, min_wins=2, level=level)
-    rows.append(row(
+    rows.append(greater(
         case=f"own-record KL of repeat winners: SPA < {{0,K}} lottery (K = {K:g})",
-        analytical=math.nan, est=lot_kl, verdict=below(spa_kl, lot_kl),
-        rule=f"SPA's upper {pct(level)} CI below the lottery's lower CI: repeat winning reveals "
+        low=spa_kl, high=lot_kl,
+        rule="the lottery's season-mean KL minus the SPA's > 0: repeat winning reveals "
              "the value when prices do not",
         **{**base, "mechanism": repr(mechs["lottery"]), "param": "K", "value": K},
         spa_estimate=spa_kl.estimate, spa_ci_high=spa_kl.ci_high,
