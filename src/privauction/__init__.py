@@ -16,7 +16,7 @@ Examples
 0.306853
 """
 
-from . import estimators, mechanisms, priors, screening, simulator, sweep, theory
+from . import audit, estimators, mechanisms, priors, screening, simulator, sweep, theory
 from ._validation import PrivauctionWarning
 from .estimators import estimate_privacy_loss
 from .simulator import Observer, Outcomes, simulate
@@ -27,6 +27,7 @@ __all__ = [
     "Observer",
     "Outcomes",
     "PrivauctionWarning",
+    "audit",
     "estimate_privacy_loss",
     "estimators",
     "mechanisms",

@@ -153,6 +153,9 @@ def first_price_bids(prior, n_bidders: int):
     cum = integrate.cumulative_simpson(integrand, x=u, initial=0.0)
     with np.errstate(divide="ignore", invalid="ignore"):
         bids = np.where(t > 0, v - cum / t ** (n - 1), v)
+    # θ_low <= b(v) <= v exactly (b is a conditional mean of values below v); a density with a
+    # long thin lower tail (e.g. recovered from bids) can make the quadrature overshoot
+    bids = np.clip(bids, low, v)
     return _spline_on_values(v, bids)
 
 

@@ -1,0 +1,144 @@
+"""The audit table: columns, analytical vs estimated privacy losses, bootstrap, reproducibility."""
+
+import math
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy import integrate, stats
+
+import privauction as pa
+from privauction.audit import AUDIT_COLUMNS, audit, recover_values
+from privauction.audit.audit import _resample_auctions
+from privauction.priors import MHRWarning
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_audit_recovery import synthetic_bids  # noqa: E402
+
+PRIOR = stats.beta(2, 5, scale=10)
+
+
+@dataclass(frozen=True)
+class HalfStepSPA(pa.mechanisms.Mechanism):
+    """A plug-in with no analytical privacy loss: SPA price rounded down to a 0.5 grid."""
+
+    ex_post_ir = True
+
+    def run(self, bids, rng):
+        winner, _, second = pa.mechanisms.top_two(bids, rng)
+        return winner, np.floor(second * 2) / 2
+
+
+@pytest.fixture(scope="module")
+def fit():
+    return recover_values(synthetic_bids(PRIOR, 1500, seed=3, n_values=(2, 4)),
+                          auction="auction", bid="bid")
+
+
+@pytest.fixture(scope="module")
+def table(fit):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MHRWarning)
+        return audit(fit, n_auctions=4000, rng=1, n_bootstrap=3,
+                     mechanisms=[pa.mechanisms.SecondPrice(), pa.mechanisms.ReservePrice(),
+                                 HalfStepSPA()])
+
+
+def test_table_shape_and_columns(table, fit):
+    assert list(table.columns) == AUDIT_COLUMNS
+    assert len(table) == 3 * 2
+    assert set(table["disclosure"]) == {"winner-and-price"}
+    assert sorted(set(table["n_bidders"])) == [2, 4]
+    shares = table.groupby("n_bidders")["market_share"].first()
+    np.testing.assert_allclose(shares.to_numpy(), fit.n_bidders_share.to_numpy())
+    assert (table["n_bootstrap"] == 3).all()
+
+
+def test_analytical_losses_are_the_closed_forms(table, fit):
+    spa = table[table["mechanism"] == "SecondPrice()"]
+    for n, loss in zip(spa["n_bidders"], spa["privacy_loss"], strict=True):
+        # Eq. (9) of the auction paper, written out independently here
+        assert loss == pytest.approx(sum(1 / k for k in range(1, n)) - math.log(n), abs=1e-12)
+    assert (spa["privacy_loss_method"] == "analytical").all()
+    reserve = table[table["mechanism"] == "ReservePrice(reserve=None)"]
+    assert (reserve["reserve"] > 0).all() and (reserve["sold_share"] < 1).all()
+    assert (reserve["privacy_loss"] < spa["privacy_loss"].to_numpy()).all()  # Theorem 2 ordering
+    mhr = pa.priors.is_mhr(fit.prior)
+    assert (reserve["note"].str.contains("not MHR") == (not mhr)).all()
+
+
+def test_plug_in_without_closed_form_is_estimated(table):
+    rows = table[table["mechanism"] == "HalfStepSPA()"]
+    assert (rows["privacy_loss_method"] == "mixed").all()
+    assert np.isfinite(rows["privacy_loss"]).all()
+    assert (rows["privacy_loss_low"] <= rows["privacy_loss"]).all()
+    assert (rows["privacy_loss"] <= rows["privacy_loss_high"]).all()
+
+
+def test_intervals_hold_the_point(table):
+    for name in ("revenue", "welfare", "privacy_loss"):
+        assert (table[f"{name}_low"] <= table[name]).all()
+        assert (table[name] <= table[f"{name}_high"]).all()
+    assert (table["revenue_high"] > table["revenue_low"]).all()   # the bootstrap varies
+
+
+def test_simulated_revenue_matches_the_analytical_one(table, fit):
+    for n in (2, 4):
+        mech = pa.mechanisms.SecondPrice()
+        row = table[(table["mechanism"] == "SecondPrice()") & (table["n_bidders"] == n)]
+        with warnings.catch_warnings():  # quad on a piecewise-linear density: ~1e-9
+            warnings.simplefilter("ignore", integrate.IntegrationWarning)
+            expected = mech.expected_revenue(fit.prior, n)
+        spread = np.std(pa.simulate(mech, fit.prior, n, 4000, rng=99).price)
+        # the simulated mean of 4,000 prices: 5 standard errors
+        assert abs(row["revenue"].iloc[0] - expected) < 5 * spread / math.sqrt(4000)
+
+
+def test_same_rng_same_table(fit):
+    kwargs = dict(n_auctions=1000, n_bootstrap=2, mechanisms=[pa.mechanisms.SecondPrice()])
+    a, b = audit(fit, rng=5, **kwargs), audit(fit, rng=5, **kwargs)
+    assert a.equals(b)
+    c = audit(fit, rng=6, **kwargs)
+    assert not a["welfare"].equals(c["welfare"])
+
+
+def test_default_mechanisms_run(fit):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", MHRWarning)
+        out = audit(fit, n_auctions=1000, n_bootstrap=0, n_bidders=[3])
+    assert out["mechanism"].str.startswith("ZeroKLottery").any()
+    first = out[out["mechanism"] == "FirstPrice()"]
+    assert math.isinf(first["privacy_loss"].iloc[0])   # the price reveals the value
+
+
+def test_bad_arguments(fit):
+    with pytest.raises(TypeError, match="`fit` must be a ValueFit"):
+        audit("fit")
+    with pytest.raises(ValueError, match="`n_bootstrap` must be 0 or an integer >= 2"):
+        audit(fit, n_bootstrap=1)
+    with pytest.raises(ValueError, match="`mechanisms` must hold at least one"):
+        audit(fit, mechanisms=[])
+    with pytest.raises(TypeError, match="`mechanisms` must hold Mechanism"):
+        audit(fit, mechanisms=["SPA"])
+
+
+def test_resampling_keeps_auctions_whole(fit):
+    sample = _resample_auctions(fit.values, np.random.default_rng(0))
+    sizes = sample.groupby("auction")["bid"].size()
+    assert len(sizes) == fit.values["auction"].nunique()
+    assert set(sizes) <= set(fit.values.groupby("auction")["bid"].size())
+    assert (sample.groupby("auction")["n_bidders"].first() == sizes).all()
+
+
+def test_first_price_bids_stay_below_values_on_a_thin_lower_tail():
+    # a recovered prior whose lowest value sits far below the bulk (one outlier bid), as in the
+    # Forest Service bootstrap; the numeric BNE overshot b <= v there before the clip
+    values = np.r_[np.random.default_rng(0).lognormal(15, 0.5, 50_000), 4000.0]
+    prior = pa.audit.prior_from_values(values)
+    x = prior.ppf(np.linspace(0, 0.01, 2001))
+    for n in (2, 5, 9):
+        bids = pa.mechanisms.FirstPrice().bid_function(prior, n)(x)
+        assert (bids <= x).all() and (bids >= prior.support()[0]).all()
