@@ -154,7 +154,7 @@ class _Run:
                     start = stop
                 groups = out
         for rows, seats, vals in groups:
-            w, p, won, second = self._run_mechanism(seats.shape[1], vals, times[rows],
+            w, p, won, second, _ = self._run_mechanism(seats.shape[1], vals, times[rows],
                                                     auction[rows])
             sold = w >= 0
             ws = np.where(sold, w, 0)[:, None]

@@ -149,6 +149,8 @@ def resolve(mechanism: Mechanism, bid_function, values: np.ndarray, rng: np.rand
         NaN when unsold.
     winner_value, second_value : ndarray of float
         The winner's value (NaN when unsold) and the second-highest value.
+    bids : ndarray, shape (n_auctions, n_bidders)
+        What the bidders bid (the values themselves, read-only, under truthful bidding).
     """
     ranking = top_two(values, rng)
     value_winner, highest, second = ranking
@@ -159,7 +161,7 @@ def resolve(mechanism: Mechanism, bid_function, values: np.ndarray, rng: np.rand
     winner, price, won_value = mechanism._run_checked(bids, rng, values, (value_winner, highest))
     if won_value is None:
         won_value = values_at(values, winner, (value_winner, highest))
-    return winner, price, won_value, second
+    return winner, price, won_value, second, bids
 
 
 def draw_values(prior, size, rng: np.random.Generator) -> np.ndarray:
@@ -240,7 +242,7 @@ def simulate(
         # Bidder-major draw, viewed as (m, n_bidders): each bidder's column is contiguous, so
         # the column-wise ranking in top_two streams through memory.
         values = draw_values(prior, (n_bidders, m), generator).T
-        w, p, won_value, second = resolve(mechanism, bid_function, values, generator)
+        w, p, won_value, second, bids = resolve(mechanism, bid_function, values, generator)
         winner[start:stop] = w
         price[start:stop] = p
         winner_value[start:stop] = won_value
