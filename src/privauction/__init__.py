@@ -16,9 +16,21 @@ Examples
 0.306853
 """
 
-from . import audit, estimators, mechanisms, priors, screening, simulator, sweep, theory
+from . import (
+    audit,
+    disclosure,
+    estimators,
+    mechanisms,
+    priors,
+    screening,
+    simulator,
+    sweep,
+    theory,
+)
 from ._validation import PrivauctionWarning
 from .estimators import estimate_privacy_loss
+from .frontier import disclosure_frontier
+from .privacy import privacy_loss
 from .simulator import Observer, Outcomes, simulate
 
 __version__ = "0.1.0"
@@ -28,10 +40,13 @@ __all__ = [
     "Outcomes",
     "PrivauctionWarning",
     "audit",
+    "disclosure",
+    "disclosure_frontier",
     "estimate_privacy_loss",
     "estimators",
     "mechanisms",
     "priors",
+    "privacy_loss",
     "screening",
     "simulate",
     "simulator",

@@ -145,6 +145,8 @@ def estimate_privacy_loss(
     detect_infinite: bool = True,
     rng=None,
     workers: int = 1,
+    disclosure=None,
+    whose: str = "winner",
 ) -> PrivacyLossEstimate:
     """Estimate the privacy loss of Definition 2 of the auction paper from simulated outcomes.
 
@@ -176,9 +178,19 @@ def estimate_privacy_loss(
         :class:`InfinitePrivacyLossWarning`. With False a finite estimate is returned anyway
         (it grows without bound with ``n`` in that case).
     rng : None, int, SeedSequence or Generator
-        Draws the subsamples.
+        Draws the subsamples; a disclosure's own draws (noise, random rounding) come from a
+        stream spawned from it, independent of the simulation's even under the same seed.
     workers : int
         Threads for the neighbour search.
+    disclosure : privauction.disclosure.Disclosure, optional
+        What is published; None (default) is the papers' rule, the price (the winner's
+        identity adds nothing about the winner's value). Given one, the loss is
+        ``P(E) · MI(X; D | E)`` for what it publishes, ``D``, with discrete columns split off
+        by the chain rule (see ``privauction.estimators._disclosed``); ``method`` estimates
+        the continuous part.
+    whose : {"winner", "runner-up", "bidder"}
+        Whose value ``X`` is: the winner's ``W`` (Definition 2), the second-highest value, or
+        bidder 0's (the outcomes must then keep every value: ``simulate(..., keep="values")``).
 
     Returns
     -------
@@ -218,6 +230,14 @@ def estimate_privacy_loss(
     workers = check_int(workers, "workers", minimum=-1)
     if workers == 0:
         raise ValueError("`workers` must be -1 (all cores) or an integer >= 1; got 0")
+    if disclosure is not None or whose != "winner":
+        from ._disclosed import estimate_disclosed
+
+        return estimate_disclosed(
+            outcomes, disclosure, whose, method=method, level=level, n_resamples=n_resamples,
+            subsample_size=subsample_size, k=k, detect_infinite=detect_infinite, rng=gen,
+            workers=workers,
+        )
     sold = np.asarray(outcomes.sold, dtype=bool)
     n = int(sold.shape[0])
     n_sold = int(np.count_nonzero(sold))

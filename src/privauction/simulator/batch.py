@@ -28,6 +28,7 @@ __all__ = ["Outcomes", "simulate", "draw_values"]
 # 2^16 auctions keep every temporary small enough to be reused by the allocator and to stay
 # in cache; measured fastest of 2^14 ... 2^20 by benchmarks/bench_simulate.py.
 DEFAULT_CHUNK_SIZE = 1 << 16
+_KEEP = (None, "values", "bids")
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -47,6 +48,10 @@ class Outcomes:
     mechanism : Mechanism
     prior : frozen scipy.stats distribution
     n_bidders : int
+    values, bids : ndarray of shape (n_auctions, n_bidders) or None
+        Every bidder's value and bid, kept only when :func:`simulate` was asked to
+        (``keep="values"`` or ``keep="bids"``); a :class:`privauction.disclosure.Disclosure`
+        that publishes bids, and the privacy loss of a given bidder, need them.
     """
 
     winner: np.ndarray
@@ -57,6 +62,8 @@ class Outcomes:
     prior: object
     n_bidders: int
     meta: dict = field(default_factory=dict)
+    values: np.ndarray | None = None
+    bids: np.ndarray | None = None
 
     @property
     def n_auctions(self) -> int:
@@ -177,6 +184,7 @@ def simulate(
     *,
     rng=None,
     chunk_size: int | None = None,
+    keep: str | None = None,
 ) -> Outcomes:
     """Simulate ``n_auctions`` independent auctions of ``mechanism``.
 
@@ -195,6 +203,10 @@ def simulate(
     chunk_size : int, optional
         Auctions simulated per vectorised batch (default 2^16), which bounds peak memory at
         about ``chunk_size * n_bidders * 16`` bytes beyond the outputs.
+    keep : {None, "values", "bids"}
+        Also keep every bidder's value (``"values"``) or every value and bid (``"bids"``) in
+        :attr:`Outcomes.values` and :attr:`Outcomes.bids`, at ``8 n_auctions n_bidders`` bytes
+        each. The default keeps neither, so the common case stays as fast and small as before.
 
     Returns
     -------
@@ -227,6 +239,10 @@ def simulate(
     chunk_size = DEFAULT_CHUNK_SIZE if chunk_size is None else check_int(
         chunk_size, "chunk_size", minimum=1
     )
+    if keep not in _KEEP:
+        raise (TypeError if not isinstance(keep, str) and keep is not None else ValueError)(
+            f"`keep` must be one of None, 'values', 'bids'; got {keep!r}"
+        )
     mechanism.check_compatible(prior, n_bidders)
     generator = check_rng(rng)
     mechanism = mechanism.bind(prior, n_bidders)
@@ -236,6 +252,8 @@ def simulate(
     winner_value = np.empty(n_auctions)
     second_value = np.empty(n_auctions)
     price = np.empty(n_auctions)
+    all_values = np.empty((n_auctions, n_bidders)) if keep is not None else None
+    all_bids = np.empty((n_auctions, n_bidders)) if keep == "bids" else None
     for start in range(0, n_auctions, chunk_size):
         stop = min(start + chunk_size, n_auctions)
         m = stop - start
@@ -247,6 +265,10 @@ def simulate(
         price[start:stop] = p
         winner_value[start:stop] = won_value
         second_value[start:stop] = second
+        if all_values is not None:
+            all_values[start:stop] = values
+        if all_bids is not None:
+            all_bids[start:stop] = bids
     return Outcomes(
         winner=winner,
         winner_value=winner_value,
@@ -256,4 +278,6 @@ def simulate(
         prior=prior,
         n_bidders=n_bidders,
         meta={"chunk_size": chunk_size},
+        values=all_values,
+        bids=all_bids,
     )

@@ -1,0 +1,209 @@
+"""The privacy loss of any person under any disclosure, estimated from simulated outcomes.
+
+``L = P(E) · MI(X; D | E)``: ``X`` the value of the winner, the runner-up (second-highest
+value) or bidder 0, ``D`` what a disclosure publishes (an array ``(n_auctions, d)``), ``E`` the
+sale event, as in Definition 2 of the auction paper. The disclosure is used through its
+contract only (``checked_publish`` and ``discrete_columns``, duck-typed: this layer does not
+import :mod:`privauction.disclosure`).
+
+Published columns are split by the chain rule, so that scalar estimators suffice: with ``C``
+the discrete columns (the winner's identity, rounded prices) jointly coded as one label and
+``Y`` the one continuous column,
+
+    ``MI(X; (C, Y)) = MI(X; C) + Σ_c P(C = c) MI(X; Y | C = c)``
+
+(Cover & Thomas, *Elements of Information Theory*, Eq. 2.62). ``MI(X; C)`` is Ross's (2014)
+estimator for a label and a continuous variable; ``MI(X; Y | C = c)`` the chosen scalar
+estimator on the rows of label ``c``. A column equal to the person's value (``AllBids``, or the
+price for the runner-up of a second-price auction) means an infinite loss and is detected
+exactly before anything is estimated.
+"""
+
+from __future__ import annotations
+
+import math
+import warnings
+
+import numpy as np
+
+from .._validation import PrivauctionWarning, check_int
+from ._api import METHODS
+from ._interval import default_subsample_size, subsample_interval
+from ._mixed import ross_mi
+from .privacy_loss import InfinitePrivacyLossWarning, PrivacyLossEstimate, _reveals_value
+
+__all__ = ["WHOSE", "estimate_disclosed"]
+
+WHOSE = ("winner", "runner-up", "bidder")
+
+#: A column of a plug-in that does not say which of its columns are discrete is taken as
+#: discrete when it takes at most this many values on the sold auctions.
+MAX_DETECTED_CATEGORIES = 64
+
+
+def _check_whose(whose) -> str:
+    if whose not in WHOSE or not isinstance(whose, str):
+        err = ValueError if isinstance(whose, str) else TypeError
+        raise err(f"`whose` must be one of {', '.join(map(repr, WHOSE))}; got {whose!r}")
+    return whose
+
+
+def person_value(outcomes, whose: str):
+    """The value of ``whose`` in every auction, and where it ties with another bidder's."""
+    w = np.asarray(outcomes.winner_value, dtype=float)
+    second = np.asarray(outcomes.second_value, dtype=float)
+    if whose == "winner":
+        return w, second == w
+    if whose == "runner-up":
+        return second, second == w
+    values = getattr(outcomes, "values", None)
+    if values is None:
+        raise ValueError(
+            "whose='bidder' needs every bidder's value, which `outcomes` does not keep: "
+            "simulate with privauction.simulate(..., keep='values')"
+        )
+    values = np.asarray(values, dtype=float)
+    x = values[:, 0]
+    return x, (values == x[:, None]).sum(axis=1) > 1
+
+
+def _publish(outcomes, disclosure, rng):
+    """The published array and which columns are discrete (the papers' rule when None)."""
+    if disclosure is None:
+        winner = np.asarray(outcomes.winner)
+        pub = np.column_stack([np.where(winner >= 0, winner, np.nan),
+                               np.asarray(outcomes.price, dtype=float)])
+        return pub, (True, False)
+    if not callable(getattr(disclosure, "checked_publish", None)):
+        raise TypeError(
+            "`disclosure` must be a privauction.disclosure.Disclosure; got "
+            f"{type(disclosure).__name__}"
+        )
+    pub = disclosure.checked_publish(outcomes, rng)
+    kinds = disclosure.discrete_columns(pub.shape[1])
+    return pub, kinds
+
+
+def _chain_rule(x, code, y, method, k, workers) -> float:
+    """``MI(X; C) + Σ_c P(C = c) MI(X; Y | C = c)`` (either part may be absent)."""
+    total = 0.0
+    if code is not None:
+        total += ross_mi(code, x, k)
+    if y is None:
+        return total
+    if code is None:
+        return total + METHODS[method](x, y, n_neighbors=k, standardize=True, workers=workers)
+    n = x.shape[0]
+    order = np.argsort(code, kind="stable")
+    bounds = np.flatnonzero(np.diff(code[order])) + 1
+    for rows in np.split(order, bounds):
+        if rows.size > k + 1 and np.ptp(y[rows]) > 0:
+            total += rows.size / n * METHODS[method](x[rows], y[rows], n_neighbors=k,
+                                                     standardize=True, workers=workers)
+    return total
+
+
+def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resamples,
+                       subsample_size, k, detect_infinite, rng, workers):
+    """``estimate_privacy_loss`` with ``disclosure`` and ``whose`` (arguments already checked
+    there, except these two)."""
+    whose = _check_whose(whose)
+    if method == "observer":
+        raise ValueError(
+            "method='observer' estimates the winner's loss under the papers' rule only; use "
+            "method='mixed' with `disclosure` or `whose`"
+        )
+    sold = np.asarray(outcomes.sold, dtype=bool)
+    n = int(sold.shape[0])
+    n_sold = int(np.count_nonzero(sold))
+    if n_sold == 0:
+        raise ValueError("no auction was sold, so the privacy loss is 0 by Definition 2 and "
+                         "there is nothing to estimate; check the reserve price")
+    sold_share = n_sold / n
+    x, tie = person_value(outcomes, whose)
+    # The disclosure draws (noise, random rounding) from a child stream: with the seed that
+    # simulated the values (rng=0 in both calls) the parent stream would repeat the values'
+    # draws, and uniform values would come back as the noise itself.
+    pub, kinds = _publish(outcomes, disclosure, rng.spawn(1)[0])
+    d = pub.shape[1]
+    on_sale = pub[sold]
+    varying = [j for j in range(d) if np.unique(on_sale[:, j]).size > 1]
+    if kinds is None:
+        kinds = tuple(np.unique(on_sale[:, j]).size <= MAX_DETECTED_CATEGORIES
+                      for j in range(d))
+
+    def result(value, low, high, se, interval, bias=0.0, tie_share=0.0, infinite=False):
+        return PrivacyLossEstimate(value, low, high, n, method, sold_share, n_sold, level, se,
+                                   interval, bias, tie_share, infinite)
+
+    if not varying:                       # nothing that varies is published: no loss
+        return result(0.0, 0.0, 0.0, 0.0, "none")
+    if detect_infinite:
+        for j in varying:
+            col = on_sale[:, j]
+            ok = ~np.isnan(col)
+            if kinds[j]:
+                # A discrete column reveals the value only by equalling it: among its values
+                # seen once, any rounding is monotone in the value (not a revelation).
+                equal = int(np.count_nonzero((col[ok] == x[sold][ok]) & ~tie[sold][ok]))
+                reveals, tie_share = equal >= 2, equal / max(int(ok.sum()), 1)
+                reason = (f"it equals the value exactly in {equal} of {int(ok.sum())} sold "
+                          "auctions")
+            else:
+                reveals, tie_share, reason = _reveals_value(x[sold][ok], col[ok],
+                                                            tie[sold][ok])
+            if reveals:
+                warnings.warn(
+                    f"published column {j}: {reason.replace('the price', 'it')}; the "
+                    f"disclosure reveals the {whose}'s value on an event of positive "
+                    "probability, so the privacy loss is infinite; returning inf (pass "
+                    "detect_infinite=False to get the finite-sample estimate anyway)",
+                    InfinitePrivacyLossWarning, stacklevel=3,
+                )
+                return result(math.inf, math.inf, math.inf, math.nan, "none", math.nan,
+                              tie_share, True)
+    discrete = [j for j in varying if kinds[j]]
+    continuous = [j for j in varying if not kinds[j]]
+    if len(continuous) > 1:
+        raise NotImplementedError(
+            f"the disclosure publishes {len(continuous)} continuous columns that vary; the "
+            "estimate splits off discrete columns by the chain rule and needs at most one "
+            "continuous column"
+        )
+    if continuous and np.isnan(on_sale[:, continuous[0]]).any():
+        raise ValueError(
+            f"published column {continuous[0]} is NaN in a sold auction; a continuous "
+            "published field must be present whenever the item sells"
+        )
+    code = None
+    if discrete:
+        block = np.where(np.isnan(pub[:, discrete]), -np.inf, pub[:, discrete])
+        code = np.unique(block, axis=0, return_inverse=True)[1].reshape(-1)
+    y = pub[:, continuous[0]] if continuous else None
+
+    def statistic(rows):
+        s = sold[rows]
+        r = rows[s]
+        return s.mean() * _chain_rule(x[r], None if code is None else code[r],
+                                      None if y is None else y[r], method, k, workers)
+
+    estimate = statistic(np.arange(n))
+    if subsample_size is None:
+        m = default_subsample_size(n, math.ceil(20 * (k + 1) / sold_share))
+    else:
+        m = check_int(subsample_size, "subsample_size", minimum=k + 1)
+    if m > n // 2 or sold_share * m - 4 * math.sqrt(m * sold_share * (1 - sold_share)) < k + 1:
+        raise ValueError(
+            f"a subsampling interval needs subsamples of at most n // 2 = {n // 2} auctions "
+            f"holding about n_neighbors + 1 = {k + 1} sold ones or more; got subsample_size "
+            f"{m} with sold share {sold_share:.3g} (simulate more auctions)"
+        )
+    band = subsample_interval(statistic, n, estimate, level=level, n_resamples=n_resamples,
+                              subsample_size=m, rng=rng)
+    if not band.std_error > 0:
+        warnings.warn(
+            "the subsampling interval has zero width: the subsamples' estimates are all "
+            "equal, so the interval says nothing about the error; simulate more auctions",
+            PrivauctionWarning, stacklevel=3,
+        )
+    return result(estimate, band.low, band.high, band.std_error, "subsample", band.bias)

@@ -1,0 +1,195 @@
+"""``disclosure_frontier``: revenue, welfare and everyone's privacy loss, mechanisms × disclosures.
+
+Each cell (a mechanism) simulates ``n_auctions`` auctions keeping every bid, once, and for
+every disclosure reports the seller's revenue and the welfare (the winner's value, 0 when
+unsold) per auction with CLT intervals, and the privacy loss of the winner, the runner-up and
+bidder 0 (:func:`privauction.estimate_privacy_loss` with the disclosure) beside its analytical
+value (:func:`privauction.privacy_loss`, NaN where none is known). The cells run through
+:func:`privauction.sweep.run_sweep`, so a large frontier runs on joblib or Dask unchanged,
+records seed and spawn key in every row, and resumes from a store after a crash.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+
+import numpy as np
+import pandas as pd
+from scipy import stats
+
+from ._validation import check_int, check_probability, check_rng
+from .disclosure import Disclosure
+from .estimators import InfinitePrivacyLossWarning, estimate_privacy_loss
+from .mechanisms import Mechanism
+from .privacy import WHOSE, check_whose, privacy_loss
+from .simulator import simulate
+from .sweep import run_sweep
+
+__all__ = ["disclosure_frontier", "frontier_cell", "plot_disclosure_frontier"]
+
+
+def _mean_row(quantity, x, level, analytical=math.nan):
+    x = np.asarray(x, dtype=float)
+    m = float(x.mean())
+    half = float(stats.norm.ppf(0.5 + level / 2.0)) * float(x.std(ddof=1)) / math.sqrt(x.size)
+    return {"quantity": quantity, "whose": "", "estimate": m, "ci_low": m - half,
+            "ci_high": m + half, "analytical": analytical, "infinite": False}
+
+
+def frontier_cell(rng, *, mechanism, disclosures, prior, n_bidders, n_auctions, whose=WHOSE,
+                  level=0.95) -> pd.DataFrame:
+    """One cell of :func:`disclosure_frontier`: one mechanism's auctions, simulated once and
+    published under every disclosure (common random numbers, so differences between rules are
+    not simulation noise). A tidy table with one row per disclosure and quantity
+    (``revenue``, ``welfare``, then ``privacy_loss`` for each person in ``whose``)."""
+    rng = check_rng(rng)
+    out = simulate(mechanism, prior, n_bidders, n_auctions, rng=rng, keep="bids")
+    try:
+        revenue = float(mechanism.expected_revenue(prior, n_bidders))
+    except NotImplementedError:
+        revenue = math.nan
+    base = [
+        _mean_row("revenue", np.nan_to_num(out.price, nan=0.0), level, revenue),
+        _mean_row("welfare", np.where(out.sold, out.winner_value, 0.0), level),
+    ]
+    rows = []
+    for disclosure in disclosures:
+        rows += [{"disclosure": repr(disclosure), **r} for r in base]
+        for person in whose:
+            try:
+                truth = privacy_loss(mechanism, prior, n_bidders, disclosure, person)
+            except NotImplementedError:
+                truth = math.nan
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", InfinitePrivacyLossWarning)
+                est = estimate_privacy_loss(out, disclosure=disclosure, whose=person, ci=level,
+                                            rng=rng)
+            rows.append({"disclosure": repr(disclosure), "quantity": "privacy_loss",
+                         "whose": person, "estimate": est.estimate, "ci_low": est.ci_low,
+                         "ci_high": est.ci_high, "analytical": truth,
+                         "infinite": bool(est.infinite)})
+    table = pd.DataFrame(rows)
+    table["n_auctions"] = int(n_auctions)
+    table["level"] = float(level)
+    return table
+
+
+def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctions: int, *,
+                        rng=0, whose=WHOSE, level: float = 0.95, n_replications: int = 1,
+                        backend: str = "serial", n_jobs: int | None = None, store=None,
+                        progress: bool = False) -> pd.DataFrame:
+    """Revenue, welfare and privacy losses for every mechanism × disclosure, with intervals.
+
+    Parameters
+    ----------
+    prior : frozen continuous scipy.stats distribution
+    n_bidders : int
+    mechanisms : list of privauction.mechanisms.Mechanism
+    disclosures : list of privauction.disclosure.Disclosure
+    n_auctions : int
+        Auctions simulated per cell and replication.
+    rng : int, SeedSequence-able or Generator
+        An int is the sweep's root seed; a Generator draws one.
+    whose : sequence of {"winner", "runner-up", "bidder"}
+    level : float
+        Confidence level of every interval.
+    n_replications, backend, n_jobs, store, progress
+        Passed to :func:`privauction.sweep.run_sweep`.
+
+    Returns
+    -------
+    pandas.DataFrame
+        Tidy: one row per mechanism × replication × disclosure × quantity, with the sweep's
+        ``cell``, ``replication``, ``seed`` and ``spawn_key``, the labels ``mechanism`` and
+        ``disclosure``, then ``quantity`` (``revenue``, ``welfare``, ``privacy_loss``),
+        ``whose``, ``estimate``, ``ci_low``, ``ci_high``, ``analytical`` (NaN where none is
+        known), ``infinite``, ``n_auctions`` and ``level``.
+
+    Examples
+    --------
+    >>> import privauction as pa
+    >>> from privauction import disclosure as dc
+    >>> from scipy import stats
+    >>> table = pa.disclosure_frontier(stats.uniform(0, 1), 2, [pa.mechanisms.SecondPrice()],
+    ...                                [dc.WinnerAndPrice(), dc.RoundedPrice(0.25)], 4_000, rng=0)
+    >>> losses = table[table["quantity"] == "privacy_loss"]
+    >>> losses.pivot_table(index="disclosure", columns="whose",
+    ...                    values="analytical").round(3)  # doctest: +NORMALIZE_WHITESPACE
+    whose                    bidder  runner-up  winner
+    disclosure
+    RoundedPrice(step=0.25)   0.535      1.379   0.210
+    WinnerAndPrice()            inf        inf   0.307
+    """
+    mechanisms = list(mechanisms) if not isinstance(mechanisms, Mechanism) else [mechanisms]
+    disclosures = list(disclosures) if not isinstance(disclosures, Disclosure) else [disclosures]
+    for name, items, base in (("mechanisms", mechanisms, Mechanism),
+                              ("disclosures", disclosures, Disclosure)):
+        if not items:
+            raise ValueError(f"`{name}` must hold at least one {base.__name__}; got none")
+        for item in items:
+            if not isinstance(item, base):
+                raise TypeError(
+                    f"`{name}` must hold {base.__name__} instances; got {type(item).__name__}"
+                )
+    whose = tuple(check_whose(w) for w in ((whose,) if isinstance(whose, str) else whose))
+    n_bidders = check_int(n_bidders, "n_bidders", minimum=2)
+    n_auctions = check_int(n_auctions, "n_auctions", minimum=2)
+    level = check_probability(level, "level")
+    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
+        seed = check_int(rng, "rng", minimum=0)
+    else:
+        seed = int(check_rng(rng).integers(0, 2**63 - 1))
+    return run_sweep(
+        frontier_cell, {"mechanism": mechanisms},
+        n_replications=n_replications, seed=seed, backend=backend, n_jobs=n_jobs, store=store,
+        progress=progress,
+        fixed={"disclosures": tuple(disclosures), "prior": prior, "n_bidders": n_bidders,
+               "n_auctions": n_auctions, "whose": whose, "level": level},
+    )
+
+
+def plot_disclosure_frontier(table: pd.DataFrame, *, title: str | None = None):
+    """The frontier: revenue against each person's privacy loss, one panel per person.
+
+    One marker per mechanism, one colour per disclosure, horizontal bars the loss's interval
+    and vertical bars the revenue's; an infinite loss is drawn at the right edge, at ``∞``.
+    Returns a matplotlib Figure.
+    """
+    import matplotlib.pyplot as plt
+
+    losses = table[table["quantity"] == "privacy_loss"]
+    revenue = table[table["quantity"] == "revenue"].set_index(["mechanism", "disclosure"])
+    people = [w for w in WHOSE if w in set(losses["whose"])]
+    fig, axes = plt.subplots(1, len(people), figsize=(4.2 * len(people), 4.2), sharey=True,
+                             squeeze=False)
+    finite = losses.loc[np.isfinite(losses["ci_high"]), "ci_high"]
+    x_inf = 1.15 * (float(finite.max()) if len(finite) else 1.0)
+    colours = {d: plt.get_cmap("tab10")(i % 10)
+               for i, d in enumerate(dict.fromkeys(losses["disclosure"]))}
+    markers = {m: "osD^vP*X"[i % 8] for i, m in enumerate(dict.fromkeys(losses["mechanism"]))}
+    for ax, person in zip(axes[0], people, strict=True):
+        for _, r in losses[losses["whose"] == person].iterrows():
+            rev = revenue.loc[(r["mechanism"], r["disclosure"])]
+            rev = rev.iloc[0] if isinstance(rev, pd.DataFrame) else rev
+            x = x_inf if r["infinite"] or not np.isfinite(r["estimate"]) else r["estimate"]
+            xerr = None if x == x_inf else [[x - r["ci_low"]], [r["ci_high"] - x]]
+            yerr = [[rev["estimate"] - rev["ci_low"]], [rev["ci_high"] - rev["estimate"]]]
+            ax.errorbar(x, rev["estimate"], xerr=xerr, yerr=yerr,
+                        fmt=markers[r["mechanism"]], color=colours[r["disclosure"]], ms=6,
+                        capsize=2)
+        ax.axvline(x_inf, color="0.7", lw=0.8, ls=":")
+        ax.set_xlabel(f"{person}'s privacy loss (nats)")
+        ticks = [t for t in ax.get_xticks() if 0 <= t < 0.95 * x_inf]
+        ax.set_xticks([*ticks, x_inf], [*(f"{t:g}" for t in ticks), "∞"])
+        ax.set_xlim(left=min(0.0, float(losses["ci_low"].min())) - 0.02 * x_inf,
+                    right=1.05 * x_inf)
+    axes[0][0].set_ylabel("revenue per auction")
+    handles = [plt.Line2D([], [], color=c, marker="s", ls="", label=d) for d, c in colours.items()]
+    handles += [plt.Line2D([], [], color="0.3", marker=mk, ls="", label=m)
+                for m, mk in markers.items()]
+    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7, frameon=False)
+    fig.suptitle(title or "Disclosure frontier: revenue against privacy loss")
+    fig.tight_layout(rect=(0, 0.06 + 0.03 * (len(handles) // 3), 1, 0.95))
+    return fig

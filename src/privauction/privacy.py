@@ -1,0 +1,184 @@
+"""``privacy_loss``: the analytical privacy loss of a person under a mechanism and a disclosure.
+
+It dispatches to the one home of each formula: ``Mechanism.privacy_loss`` for the winner under
+the papers' rule (Definition 2 of the auction paper) and :mod:`privauction.theory.disclosure`
+for the other rules and people; it raises ``NotImplementedError`` naming the case where no
+analytical value is known (estimate it with :func:`privauction.estimate_privacy_loss`).
+"""
+
+from __future__ import annotations
+
+import math
+
+from . import disclosure as dc
+from .mechanisms import Mechanism, ReservePrice, SecondPrice, ZeroKLottery
+from .priors import support, validate_prior
+from .theory import disclosure as th
+
+__all__ = ["privacy_loss", "WHOSE"]
+
+WHOSE = th.WHOSE
+
+
+def check_whose(whose) -> str:
+    """``whose`` as given, or TypeError / ValueError naming the parameter."""
+    if not isinstance(whose, str):
+        raise TypeError(f"`whose` must be one of {', '.join(map(repr, WHOSE))}; got {whose!r}")
+    if whose not in WHOSE:
+        raise ValueError(f"`whose` must be one of {', '.join(map(repr, WHOSE))}; got {whose!r}")
+    return whose
+
+
+def _anonymous(mechanism) -> bool:
+    """The winner's identity is independent of the values' order statistics (i.i.d. values):
+    the highest bidder wins (efficient), or the highest wins whenever the item sells (reserve)."""
+    return bool(mechanism.efficient) or isinstance(mechanism, ReservePrice)
+
+
+def _spa_reserve(mechanism, prior):
+    """``(True, reserve or None)`` for the SPA family, ``(False, None)`` otherwise."""
+    if type(mechanism) is SecondPrice:
+        return True, None
+    if type(mechanism) is ReservePrice:
+        return True, mechanism.reserve_for(prior)
+    return False, None
+
+
+def _zero_k_price_like(disclosure, K: float) -> bool | None:
+    """Whether a rounding of the {0,K} price still tells 0 from K (True), publishes one value
+    (False), or is not a rounding (None)."""
+    if type(disclosure) is dc.RoundedPrice:
+        s = disclosure.step
+        return math.floor(K / s + 0.5) != 0
+    if type(disclosure) is dc.StochasticRounding:
+        s = float(disclosure.spacing(K))
+        return math.floor(K / s) > 0 or K >= disclosure.largest   # K's lower neighbour is > 0
+    return None
+
+
+def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str = "winner"
+                 ) -> float:
+    """Analytical privacy loss, in nats, of ``whose`` when ``mechanism`` publishes ``disclosure``.
+
+    As in Definition 2 of the auction paper the loss is counted on the sale event ``E``:
+    ``P(E) · MI(X; D | E)``, with ``X`` the value of the winner, of the runner-up (the
+    second-highest value) or of bidder 0, and ``D`` what ``disclosure`` publishes.
+
+    Parameters
+    ----------
+    mechanism : privauction.mechanisms.Mechanism
+    prior : frozen continuous scipy.stats distribution
+        Values are i.i.d. from it.
+    n_bidders : int
+    disclosure : privauction.disclosure.Disclosure, optional
+        Default ``WinnerAndPrice()``, the papers' rule.
+    whose : {"winner", "runner-up", "bidder"}
+
+    Returns
+    -------
+    float
+        ``math.inf`` where the disclosure reveals the value with positive probability.
+
+    Raises
+    ------
+    NotImplementedError
+        Naming the case, when no analytical value is known.
+    TypeError, ValueError
+        On bad arguments, naming the parameter.
+
+    Notes
+    -----
+    Known values (``ρ = F(r)``; SPA = ``SecondPrice`` or ``ReservePrice``):
+
+    * ``Nothing()``: 0. ``AllBids()`` under truthful bidding: ``inf`` for everyone;
+    * ``WinnerAndPrice()`` / ``PriceOnly()``, winner: ``mechanism.privacy_loss`` (the identity
+      of an anonymous mechanism's winner is independent of the values' order statistics);
+      runner-up and bidder under the SPA: ``inf`` (the price is the runner-up's value);
+      {0,K} lottery: a binary channel (:func:`privauction.theory.disclosure.zero_k_price_loss`);
+    * ``WinnerOnly()``: 0 for the winner and the runner-up of an anonymous mechanism; a bidder's
+      loss :func:`~privauction.theory.disclosure.winner_identity_loss`;
+    * ``RoundedPrice(step)`` and ``NoisyPrice(scale)`` under the SPA:
+      :func:`~privauction.theory.disclosure.spa_rounded_price_loss`,
+      :func:`~privauction.theory.disclosure.spa_noisy_price_loss`;
+      ``StochasticRounding`` for the winner and the runner-up:
+      :func:`~privauction.theory.disclosure.spa_random_rounding_loss`; under the {0,K} lottery a
+      rounding that keeps 0 and K apart is the price itself, and noise gives
+      :func:`~privauction.theory.disclosure.zero_k_noisy_price_loss`.
+
+    Examples
+    --------
+    >>> import privauction as pa
+    >>> from privauction import disclosure as dc
+    >>> from scipy import stats
+    >>> spa, prior = pa.mechanisms.SecondPrice(), stats.uniform(0, 1)
+    >>> round(pa.privacy_loss(spa, prior, 2), 6)                      # 1 - log 2
+    0.306853
+    >>> pa.privacy_loss(spa, prior, 2, whose="runner-up")             # the price is its value
+    inf
+    >>> round(pa.privacy_loss(spa, prior, 2, dc.RoundedPrice(0.1), whose="runner-up"), 4)
+    2.1816
+    >>> pa.privacy_loss(spa, prior, 2, dc.WinnerOnly())
+    0.0
+    """
+    if not isinstance(mechanism, Mechanism):
+        raise TypeError(
+            "`mechanism` must be an instance of privauction.mechanisms.Mechanism; got "
+            f"{type(mechanism).__name__}"
+        )
+    validate_prior(prior)
+    disclosure = dc.WinnerAndPrice() if disclosure is None else disclosure
+    if not isinstance(disclosure, dc.Disclosure):
+        raise TypeError(
+            "`disclosure` must be an instance of privauction.disclosure.Disclosure; got "
+            f"{type(disclosure).__name__}"
+        )
+    whose = check_whose(whose)
+    mechanism.check_compatible(prior, n_bidders)
+    n = int(n_bidders)
+    kind = type(disclosure)
+    spa, reserve = _spa_reserve(mechanism, prior)
+    lottery = type(mechanism) is ZeroKLottery
+
+    if kind is dc.Nothing:
+        return 0.0
+    if kind is dc.AllBids and mechanism.strategy == "truthful":
+        return math.inf
+    if kind in (dc.WinnerAndPrice, dc.PriceOnly) and whose == "winner" and _anonymous(mechanism):
+        return float(mechanism.privacy_loss(prior, n))
+    if kind is dc.WinnerOnly and _anonymous(mechanism):
+        if whose != "bidder":
+            return 0.0
+        rho = 0.0 if reserve is None else float(prior.cdf(reserve))
+        return th.winner_identity_loss(n, rho)
+    if spa:
+        if kind in (dc.WinnerAndPrice, dc.PriceOnly):
+            return math.inf                      # runner-up or bidder: P = L with L > r
+        if kind is dc.RoundedPrice:
+            return th.spa_rounded_price_loss(prior, n, disclosure.step, whose, reserve=reserve)
+        if kind is dc.NoisyPrice:
+            return th.spa_noisy_price_loss(prior, n, disclosure.scale, whose, reserve=reserve)
+        if kind is dc.StochasticRounding and whose != "bidder":
+            low, high = support(prior)
+            if math.isfinite(high) and high <= disclosure.largest:
+                # Prices below 2^-40 of the top are merged into one published value: their
+                # probability (below 1e-11 for a prior density bounded near 0) caps the error.
+                floor = max(low if reserve is None else float(reserve), high * 2.0**-40)
+                return th.spa_random_rounding_loss(prior, n, disclosure.grid(floor, high),
+                                                   whose, reserve=reserve)
+    if lottery:
+        K = float(mechanism.K)
+        if kind in (dc.WinnerAndPrice, dc.PriceOnly):
+            return th.zero_k_price_loss(prior, n, K, whose,
+                                        with_winner=kind is dc.WinnerAndPrice)
+        keeps = _zero_k_price_like(disclosure, K)
+        if keeps is not None and kind is dc.RoundedPrice:
+            return th.zero_k_price_loss(prior, n, K, whose) if keeps else 0.0
+        if keeps and kind is dc.StochasticRounding:
+            return th.zero_k_price_loss(prior, n, K, whose)
+        if kind is dc.NoisyPrice:
+            return th.zero_k_noisy_price_loss(prior, n, K, disclosure.scale, whose)
+    raise NotImplementedError(
+        f"no analytical privacy loss of the {whose} under {disclosure!r} with {mechanism!r}; "
+        "estimate it with privauction.estimate_privacy_loss(outcomes, disclosure=..., "
+        "whose=...)"
+    )
