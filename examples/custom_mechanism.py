@@ -4,6 +4,10 @@ The "posted-second" auction below charges the second-highest bid rounded down to
 still efficient and ex-post IR, but the rounding pools prices, so the observer learns less
 than in the SPA (the price is a garbling of the second bid: data processing inequality).
 
+It also declares the conditional law of its price given the winner's value (``price_law``), so
+the package's Bayesian observer computes its exact posterior too: in the batch observer, in
+``pa.estimate_privacy_loss(out, method="observer")`` and in the market's observer.
+
 Run it with ``python examples/custom_mechanism.py``.
 """
 
@@ -31,6 +35,26 @@ class RoundedSecondPrice(pa.mechanisms.Mechanism):
         winner, _, second = pa.mechanisms.top_two(bids, rng)
         return winner, np.floor(second / self.step) * self.step
 
+    def price_law(self, prior, n_bidders):
+        """Given the winner's value ``w``, the second value ``S`` has CDF ``(F(s) / F(w))^{n-1}``
+        on ``[low, w]``; the price is ``x_j = j · step`` when ``S`` falls in ``[x_j, x_{j+1})``."""
+        low, high = prior.support()
+        grid = np.arange(np.floor(low / self.step), np.floor(high / self.step) + 1) * self.step
+
+        def atom_mass(p, w):
+            p, w = np.broadcast_arrays(np.asarray(p, float), np.asarray(w, float))
+            Fw = prior.cdf(w)
+            with np.errstate(divide="ignore", invalid="ignore"):  # F(w) = 0: mass 0 below
+                upper = prior.cdf(np.minimum(p + self.step, w)) / Fw
+                lower = prior.cdf(np.minimum(p, w)) / Fw
+                mass = upper ** (n_bidders - 1) - lower ** (n_bidders - 1)
+            return np.where((p <= w) & (Fw > 0), mass, 0.0)
+
+        return pa.theory.PriceLaw(
+            atoms=tuple(grid), atom_mass=atom_mass, kinks=tuple(grid[1:]),
+            value_range=lambda p: (p, high),
+        )
+
 
 def main(n_auctions: int = 200_000, seed: int = 0) -> dict:
     prior = stats.uniform(0, 1)
@@ -48,6 +72,8 @@ def main(n_auctions: int = 200_000, seed: int = 0) -> dict:
         if hasattr(pa, "estimate_privacy_loss"):
             est = pa.estimate_privacy_loss(out, method="mixed", rng=seed)
             rows[repr(mech)]["estimated_privacy_loss"] = est.estimate
+            obs = pa.estimate_privacy_loss(out, method="observer")
+            rows[repr(mech)]["observer_privacy_loss"] = obs.estimate
     return rows
 
 

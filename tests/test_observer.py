@@ -70,5 +70,5 @@ def test_lottery_posteriors_are_distributions():
 
 def test_unsupported_mechanism_is_refused():
     assert not Observer.supports(M.BetaPrice())
-    with pytest.raises(NotImplementedError, match="no closed-form posterior for BetaPrice"):
+    with pytest.raises(NotImplementedError, match="BetaPrice declares no price law"):
         Observer(M.BetaPrice(), stats.uniform(), 2)

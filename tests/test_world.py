@@ -182,11 +182,12 @@ def test_lottery_grid_posterior_matches_closed_forms(n):
     model = LotteryModel(BETA22, 1e9, {n - 1: 1.0})
     for k in (1, 10, 100, 1000, 3000):
         c = (n - 1) * k
-        assert model.kl(0, k) == pytest.approx(np.log(c + 1) - c / (c + 1), abs=1e-8)
+        assert model.kl(k, 0) == pytest.approx(np.log(c + 1) - c / (c + 1), abs=1e-8)  # k zeros
     model = LotteryModel(BETA22, 2.0, {n - 1: 1.0})
     w = BETA22.ppf(model.u[::97])
     np.testing.assert_allclose(
-        model.alpha[::97], M.ZeroKLottery(2.0).pay_probability(BETA22, n, w), atol=1e-12
+        model.conditional_mass[1, ::97], M.ZeroKLottery(2.0).pay_probability(BETA22, n, w),
+        atol=1e-12,
     )
 
 
@@ -196,7 +197,7 @@ def test_lottery_observer_counts_prices_and_posterior_is_a_cdf():
     sold = res.events[res.events.winner >= 0]
     paid = (sold.price > 0).groupby(sold.winner).cumsum().to_numpy()
     model = market._observer_model()
-    kl = [model.kl(a, n - a) for a, n in zip(paid, res.privacy.n_wins, strict=True)]
+    kl = [model.kl(n - a, a) for a, n in zip(paid, res.privacy.n_wins, strict=True)]  # (0s, Ks)
     np.testing.assert_allclose(res.privacy.cumulative_kl.to_numpy(), kl)
     cdf = res.posterior_cdf(int(res.privacy.bidder.iloc[-1]), np.linspace(0, 1, 101))
     assert cdf[0] == 0 and cdf[-1] == pytest.approx(1.0) and np.all(np.diff(cdf) >= 0)

@@ -13,6 +13,7 @@ reserve (Section 4.3), and the distributions of the highest and second-highest o
 from __future__ import annotations
 
 import math
+import numbers
 import warnings
 
 import numpy as np
@@ -100,6 +101,11 @@ def validate_prior(prior, *, name: str = "prior", bounded: bool = False):
             f"`{name}` must be a frozen continuous scipy.stats distribution such as "
             f"stats.uniform(0, 1); got {type(prior).__name__}"
         )
+    if id(prior) not in _PROPER or _PROPER[id(prior)] is not prior:
+        _check_proper(prior, name)
+        if len(_PROPER) > 4096:
+            _PROPER.clear()
+        _PROPER[id(prior)] = prior
     if bounded:
         low, high = support(prior)
         if not (math.isfinite(low) and math.isfinite(high)):
@@ -108,6 +114,31 @@ def validate_prior(prior, *, name: str = "prior", bounded: bool = False):
                 f"[{low}, {high}] (truncate it, e.g. stats.truncexpon(b=5))"
             )
     return prior
+
+
+_PROPER: dict[int, object] = {}  # priors already found proper (id -> the prior itself)
+
+
+def _check_proper(prior, name: str) -> None:
+    """A proper distribution: finite parameters, a support with low < high, a finite median
+    with a positive finite density there (``stats.uniform(0, inf)`` is none of these)."""
+    params = list(prior.args) + list(prior.kwds.values())
+    for value in params:
+        if isinstance(value, numbers.Real) and not math.isfinite(value):
+            raise ValueError(
+                f"`{name}` must have finite parameters; got {_label(prior)} (a scale or shape of "
+                f"{value} gives no proper distribution)"
+            )
+    low, high = prior.support()
+    with np.errstate(all="ignore"):
+        median = float(prior.ppf(0.5))
+        dens = float(prior.pdf(median)) if math.isfinite(median) else math.nan
+    if not (low < high) or not math.isfinite(median) or not (0 < dens < math.inf):
+        raise ValueError(
+            f"`{name}` must be a proper continuous distribution (support low < high, a finite "
+            f"median with a positive density); got {_label(prior)} with support [{low}, {high}], "
+            f"median {median} and density {dens} there"
+        )
 
 
 def support(prior) -> tuple[float, float]:
@@ -183,6 +214,12 @@ def myerson_reserve(prior) -> float:
     the support (to 1e-12), after a grid search that guards against priors with several local
     maxima (those get a warning from :func:`warn_if_not_mhr` where a theorem needs MHR).
 
+    Raises
+    ------
+    ValueError
+        When ``r (1 - F(r))`` does not fall in an unbounded upper tail (no optimal reserve, e.g.
+        ``stats.pareto(0.5)``, whose revenue ``sqrt(r)`` grows without bound).
+
     Examples
     --------
     >>> from scipy import stats
@@ -195,6 +232,14 @@ def myerson_reserve(prior) -> float:
     grid = prior.ppf(np.linspace(lo_q, hi_q, 4001))
     revenue = grid * prior.sf(grid)
     i = int(np.nanargmax(revenue))
+    if not math.isfinite(high) and revenue[-1] >= revenue[i] * (1 - 1e-9):
+        raise ValueError(
+            f"`prior` has no optimal reserve: r (1 - F(r)) does not fall in the upper tail of "
+            f"{_label(prior)} (it is {revenue[-1]:.4g} at r = {grid[-1]:.4g}, the quantile "
+            "1 - 1e-12, against a grid maximum of "
+            f"{revenue[i]:.4g}): a tail as heavy as a Pareto with index <= 1; give the reserve "
+            "explicitly, ReservePrice(reserve=...)"
+        )
     a = grid[max(i - 1, 0)]
     b = grid[min(i + 1, len(grid) - 1)]
     if a == b:

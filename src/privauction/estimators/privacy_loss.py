@@ -11,6 +11,7 @@ import numpy as np
 from scipy import stats
 
 from .._validation import PrivauctionWarning, check_int, check_probability, check_rng
+from ..theory.posterior import posterior_kl
 from ._api import METHODS, check_method
 from ._input import check_n_neighbors
 from ._interval import default_subsample_size, subsample_interval
@@ -161,7 +162,7 @@ def estimate_privacy_loss(
         MI estimator. ``"mixed"`` (default) handles atoms in the price (reserve price,
         lotteries). ``"observer"`` averages the Bayesian observer's KL divergence of the
         posterior of ``W`` from its prior over the observed prices (the second representation
-        below Eq. (MI)); it needs a mechanism that ``Observer.supports``.
+        below Eq. (MI)); it needs a mechanism that declares ``price_law``.
     ci : float
         Confidence level in (0, 1).
     n_resamples : int
@@ -302,17 +303,15 @@ def estimate_privacy_loss(
 
 
 def _observer_estimate(outcomes, sold, p, n, n_sold, sold_share, level, tie_share):
-    from ..simulator.observer import Observer  # lazily: the observer sits above estimators
-
+    # The observer's posterior comes from the mechanism's declared price law alone (theory).
     mech = outcomes.mechanism
-    if not Observer.supports(mech):
+    law = mech.price_law(outcomes.prior, outcomes.n_bidders)
+    if law is None:
         raise ValueError(
-            f"method='observer' needs a mechanism whose posterior the observer can compute; "
-            f"{type(mech).__name__} is not supported (use method='mixed')"
+            f"method='observer' needs a mechanism that declares its price law "
+            f"(Mechanism.price_law); {type(mech).__name__} declares none (use method='mixed')"
         )
-    kl = np.asarray(
-        Observer(mech, outcomes.prior, outcomes.n_bidders).kl(p[sold]), dtype=float
-    )
+    kl = posterior_kl(law, outcomes.prior, outcomes.n_bidders, p[sold])
     terms = np.zeros(n)
     terms[sold] = kl
     estimate = float(terms.mean())

@@ -14,7 +14,11 @@ Everything else has a default:
 * the bidders' strategy, :meth:`Mechanism.bid_function` (truthful unless overridden: an
   equilibrium bid function for first- and k-price auctions);
 * :meth:`Mechanism.privacy_loss`, the analytical privacy loss of Definition 2 of the auction
-  paper, which raises :class:`NotImplementedError` naming the class when it has none.
+  paper, which raises :class:`NotImplementedError` naming the class when it has none;
+* :meth:`Mechanism.price_law`, the conditional law of the price given the winner's value (a
+  :class:`~privauction.theory.PriceLaw`: densities and point masses), None unless declared. The
+  Bayesian observer (batch, market, ``estimate_privacy_loss(method="observer")``) uses only this
+  declaration, so a plug-in that declares it gets the exact observer everywhere.
 
 The simulator never calls ``run`` directly but :meth:`Mechanism.checked_run`, which validates
 what ``run`` returned and names the class and the rule it broke.
@@ -195,6 +199,9 @@ class Mechanism(abc.ABC):
     >>> winner, price = RoundedSPA().checked_run(np.array([[0.33, 0.72]]), np.random.default_rng(0))
     >>> int(winner[0]), float(price[0])
     (1, 0.3)
+
+    Declaring :meth:`price_law` as well gives it the exact Bayesian observer (see
+    ``examples/user_scenario.py``).
     """
 
     efficient: ClassVar[bool] = False
@@ -268,6 +275,15 @@ class Mechanism(abc.ABC):
             f"{type(self).__name__} gives no analytical privacy loss; estimate it from "
             "simulated outcomes with privauction.estimate_privacy_loss(...)"
         )
+
+    def price_law(self, prior, n_bidders: int):
+        """The law of the price given the winner's value and a sale, or None (not declared).
+
+        Return a :class:`privauction.theory.PriceLaw` for a mechanism that sells to its highest
+        bidder or to no one; ``W`` is the highest of ``n_bidders`` values drawn from ``prior``.
+        The observer computes every posterior from it (:func:`privauction.theory.posterior_kl`).
+        """
+        return None
 
     def expected_revenue(self, prior, n_bidders: int) -> float:
         """Expected price paid per auction (0 when unsold), analytical."""

@@ -11,26 +11,19 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, special
 
 from .._validation import check_real
 from ..priors import (
     expected_second_given_highest,
     expected_second_highest,
-    highest_pdf,
     support,
     validate_prior,
 )
+from ..theory.lotteries import zero_k_privacy_loss
+from ..theory.price_laws import zero_k_price_given_value
 from .base import Mechanism, top_two
 
 __all__ = ["ZeroKLottery", "WinnerBidLottery", "BetaPrice"]
-
-
-def _binary_kl(a, b):
-    """``a log(a/b) + (1-a) log((1-a)/(1-b))`` with 0 log 0 = 0."""
-    return special.xlogy(a, a) - special.xlogy(a, b) + special.xlogy(1 - a, 1 - a) - special.xlogy(
-        1 - a, 1 - b
-    )
 
 
 @dataclass(frozen=True)
@@ -85,24 +78,15 @@ class ZeroKLottery(Mechanism):
         """
         return expected_second_given_highest(prior, n_bidders, winner_value) / self.K
 
-    def privacy_loss(self, prior, n_bidders: int) -> float:
-        """``MI(W; P) = E_W[D_KL(G_{P|W} || G_P)]`` (the form used in Eq. (3)), by quadrature.
-
-        With ``α(w) = E[second | W = w] / K`` and ``ᾱ = E[second] / K``,
-        ``MI = ∫ g_W(w) [α log(α/ᾱ) + (1-α) log((1-α)/(1-ᾱ))] dw``. The outer integral uses
-        ``quad`` and the inner conditional mean 64-point Gauss–Legendre; absolute error below
-        1e-10 for smooth priors.
-        """
+    def price_law(self, prior, n_bidders: int):
+        """Atoms at 0 and K, with ``P(K | W = w) = α(w)`` (:meth:`pay_probability`)."""
         self.check_compatible(prior, n_bidders)
-        low, high = support(prior)
-        mean_pay = expected_second_highest(prior, n_bidders) / self.K
+        return zero_k_price_given_value(prior, n_bidders, self.K)
 
-        def integrand(w):
-            a = float(self.pay_probability(prior, n_bidders, w)[0])
-            return float(highest_pdf(prior, n_bidders, w)) * float(_binary_kl(a, mean_pay))
-
-        val, _ = integrate.quad(integrand, low, high, epsabs=1e-14, epsrel=1e-11, limit=200)
-        return float(val)
+    def privacy_loss(self, prior, n_bidders: int) -> float:
+        """``MI(W; P)`` by quadrature (:func:`~privauction.theory.zero_k_privacy_loss`)."""
+        self.check_compatible(prior, n_bidders)
+        return zero_k_privacy_loss(prior, n_bidders, self.K)
 
     def expected_revenue(self, prior, n_bidders: int) -> float:
         """``E[second-highest value]`` (each price has the second bid as its mean)."""

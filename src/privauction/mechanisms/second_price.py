@@ -6,56 +6,15 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import integrate, special
+from scipy import integrate
 
 from .._validation import check_real
 from ..priors import expected_second_highest, myerson_reserve, support, virtual_value
+from ..theory.price_laws import spa_price_given_value
+from ..theory.spa import reserve_spa_conditional_mi, spa_privacy_loss
 from .base import Mechanism, top_two
 
-__all__ = ["SecondPrice", "ReservePrice", "spa_posterior_kl", "reserve_spa_conditional_mi"]
-
-
-def spa_posterior_kl(a, n_bidders: int, reserve_quantile: float = 0.0):
-    """KL divergence of the observer's posterior of W from its prior, after an SPA price.
-
-    By Eq. (11) of the auction paper, after a price ``p`` (``p >= r``) the winner's value has
-    density ``f(w) / (1 - F(p))`` on ``[p, θ_high]``; the prior of W given a sale has density
-    ``n f F^{n-1} / (1 - F(r)^n)`` on ``[r, θ_high]``. With ``a = F(p)``, ``ρ = F(r)`` and
-    ``u = F(W)`` uniform on ``[a, 1]`` under the posterior,
-
-    ``KL(a) = -log(1 - a) - log n + log(1 - ρ^n) - (n - 1) E[log u]``, with
-    ``E[log u] = (a - 1 - a log a) / (1 - a)``.
-
-    It depends on the prior only through ``a`` and ``ρ``. Vectorised over ``a`` (in [ρ, 1)).
-    """
-    a = np.asarray(a, dtype=float)
-    n = n_bidders
-    with np.errstate(divide="ignore", invalid="ignore"):
-        mean_log_u = (a - 1.0 - special.xlogy(a, a)) / (1.0 - a)
-        kl = -np.log1p(-a) - math.log(n) + math.log1p(-(reserve_quantile**n)) - (n - 1) * mean_log_u
-    return kl
-
-
-def reserve_spa_conditional_mi(n_bidders: int, reserve_quantile: float) -> float:
-    """``MI(W; P | sale)`` of the SPA with a reserve at quantile ``ρ = F(r)``, by quadrature.
-
-    Averages :func:`spa_posterior_kl` over the price distribution given a sale (the
-    ``E_P[D_KL(G_{W|P} || G_W)]`` form of Definition 1): an atom at ``r`` of mass
-    ``n (1-ρ) ρ^{n-1} / (1 - ρ^n)`` and, above ``r``, the density of the second-highest of
-    ``n`` uniforms ``n (n-1) (1-a) a^{n-2} / (1 - ρ^n)`` in quantile space. ``quad`` reaches an
-    absolute error below 1e-11. At ``ρ = 0`` this is Eq. (9), ``H_{n-1} - log n``.
-    """
-    n = n_bidders
-    rho = reserve_quantile
-    sale = 1.0 - rho**n
-    atom = n * (1.0 - rho) * rho ** (n - 1) / sale
-    atom_term = atom * float(spa_posterior_kl(rho, n, rho)) if atom > 0 else 0.0
-
-    def integrand(a):
-        return n * (n - 1) * (1 - a) * a ** (n - 2) / sale * float(spa_posterior_kl(a, n, rho))
-
-    cont, _ = integrate.quad(integrand, rho, 1.0, epsabs=1e-13, epsrel=1e-12, limit=200)
-    return atom_term + cont
+__all__ = ["SecondPrice", "ReservePrice"]
 
 
 @dataclass(frozen=True)
@@ -82,10 +41,15 @@ class SecondPrice(Mechanism):
         winner, _, second = top_two(bids, rng)
         return winner, second
 
-    def privacy_loss(self, prior, n_bidders: int) -> float:
-        """Eq. (9): ``H_{n-1} - log n`` nats, exact (a finite sum)."""
+    def price_law(self, prior, n_bidders: int):
+        """The second-highest value given the highest (``theory.spa_price_given_value``)."""
         self.check_compatible(prior, n_bidders)
-        return math.fsum(1.0 / k for k in range(1, n_bidders)) - math.log(n_bidders)
+        return spa_price_given_value(prior, n_bidders)
+
+    def privacy_loss(self, prior, n_bidders: int) -> float:
+        """Eq. (9): ``H_{n-1} - log n`` nats (:func:`~privauction.theory.spa_privacy_loss`)."""
+        self.check_compatible(prior, n_bidders)
+        return spa_privacy_loss(n_bidders)
 
     def expected_revenue(self, prior, n_bidders: int) -> float:
         """``E[second-highest value]``, by quadrature."""
@@ -154,6 +118,11 @@ class ReservePrice(Mechanism):
         """A copy with the reserve fixed for ``prior`` (Myerson's when ``reserve`` is None)."""
         return self if self.reserve is not None else ReservePrice(myerson_reserve(prior))
 
+    def price_law(self, prior, n_bidders: int):
+        """``max(second, r)`` given the highest value, with its atom at ``r``."""
+        self.check_compatible(prior, n_bidders)
+        return spa_price_given_value(prior, n_bidders, reserve=self.reserve_for(prior))
+
     def privacy_loss(self, prior, n_bidders: int) -> float:
         """``P(sale) · MI(W; P | sale)`` by quadrature (see :func:`reserve_spa_conditional_mi`).
 
@@ -162,7 +131,10 @@ class ReservePrice(Mechanism):
         """
         self.check_compatible(prior, n_bidders)
         rho = float(prior.cdf(self.reserve_for(prior)))
-        return (1.0 - rho**n_bidders) * reserve_spa_conditional_mi(n_bidders, rho)
+        if rho >= 1.0:  # a reserve at the top of the support, to rounding: nothing sells
+            return 0.0
+        sale = -math.expm1(n_bidders * math.log(rho)) if rho > 0 else 1.0  # 1 - ρ^n
+        return sale * reserve_spa_conditional_mi(n_bidders, rho)
 
     def expected_revenue(self, prior, n_bidders: int) -> float:
         """Myerson's revenue ``n ∫_r^θ̄ φ(v) F(v)^{n-1} f(v) dv`` (φ the virtual value), by quad."""

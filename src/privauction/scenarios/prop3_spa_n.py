@@ -18,10 +18,10 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import special
 
 from ..mechanisms import SecondPrice
 from ..simulator import simulate
+from ..theory.spa import spa_privacy_loss as mi_spa
 from ._common import (
     CONFIDENCE,
     PRIORS,
@@ -38,17 +38,6 @@ from .registry import register, registry
 __all__ = ["prop3_spa_n", "mi_spa"]
 
 EULER_GAMMA = float(np.euler_gamma)
-
-
-def mi_spa(n: int) -> float:
-    """Eq. (9), ``H_{n−1} − log n = ψ(n) + γ − log n`` (digamma form, exact for large n).
-
-    Examples
-    --------
-    >>> round(mi_spa(2), 10) == round(1 - math.log(2), 10)
-    True
-    """
-    return float(special.digamma(n) + EULER_GAMMA - math.log(n))
 
 
 def _pool(ests):

@@ -95,7 +95,7 @@ def prop4_k_price(
 def _plot(results):
     import matplotlib.pyplot as plt
 
-    from ..mechanisms.k_price import k_price_privacy_loss
+    from ..theory.spa import k_price_privacy_loss
 
     cells = results[(results["param"] == "k") & np.isfinite(results["analytical"])]
     fig, ax = plt.subplots(figsize=(7, 4))

@@ -21,7 +21,7 @@ import math
 
 import numpy as np
 import pandas as pd
-from scipy import optimize, special
+from scipy import optimize
 
 from ..screening import (
     min_intervals,
@@ -31,6 +31,7 @@ from ..screening import (
     screening_model,
 )
 from ..screening.examples import EXAMPLE_COSTS, EXAMPLE_PRIORS
+from ..theory.menu import menu_entropy
 from ._common import decided
 from .registry import register, registry
 
@@ -48,7 +49,7 @@ def exhaustive_three(model, kappa: float, n_grid: int) -> float:
     mass and root-finding for the second (two roots: H is concave in it)."""
 
     def h(x):
-        return float(-np.sum(special.xlogy(x, x)))
+        return menu_entropy(x)
 
     rows = []
     for x1 in np.linspace(1e-4, 1 - 1e-4, n_grid):
@@ -85,7 +86,7 @@ def local_optimiser(model, n: int, kappa: float, x0) -> float:
 
     cons = [
         {"type": "eq", "fun": lambda x: np.sum(x) - 1.0},
-        {"type": "ineq", "fun": lambda x: kappa + np.sum(special.xlogy(np.abs(x), np.abs(x)))},
+        {"type": "ineq", "fun": lambda x: kappa - menu_entropy(np.abs(x))},
     ]
     res = optimize.minimize(
         neg,
@@ -96,7 +97,7 @@ def local_optimiser(model, n: int, kappa: float, x0) -> float:
         options={"maxiter": 300, "ftol": 1e-12},
     )
     x = np.abs(res.x) / np.sum(np.abs(res.x))
-    h = float(-np.sum(special.xlogy(x, x)))
+    h = menu_entropy(x)
     return -neg(res.x) if h <= kappa + 1e-8 else -math.inf
 
 

@@ -19,11 +19,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import special
 
 from .._validation import check_int, check_rng
 from ..mechanisms.base import Mechanism, top_two
 from ..priors import validate_prior
+from ..theory.menu import menu_entropy
 
 __all__ = ["IntervalAuction", "interim_tables", "auction_profit", "deviation_gains"]
 
@@ -125,13 +125,13 @@ class IntervalAuction(Mechanism):
         self.check_compatible(prior, n_bidders)
         u = np.asarray(prior.cdf(np.asarray(self.cutoffs)), dtype=float)
         w = np.diff(u**2)
-        return float(-np.sum(special.xlogy(w, w)))
+        return menu_entropy(w)
 
     def report_privacy_loss(self, prior) -> float:
         """Each buyer's ex-ante privacy loss, Eq. (5): the entropy of the interval masses."""
         u = np.asarray(prior.cdf(np.asarray(self.cutoffs)), dtype=float)
         m = np.diff(u)
-        return float(-np.sum(special.xlogy(m, m)))
+        return menu_entropy(m)
 
     def __repr__(self) -> str:
         return f"IntervalAuction(n_intervals={len(self.cutoffs) - 1})"

@@ -34,9 +34,10 @@ import math
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import optimize, special
+from scipy import optimize
 
 from .._validation import check_int, check_real, check_rng
+from ..theory.menu import menu_entropy
 from .interval import IntervalMenu, build_menu
 from .model import ScreeningModel, screening_model
 
@@ -165,7 +166,7 @@ class _Problem:
         v_cut = self.fns.v(z, theta[1:-1])
         a = (q[1:] - q[:-1]) * v_cut - (cq[1:] - cq[:-1])  # Lemma 4, left side
         b = np.log(safe[:-1] / safe[1:])  # Lemma 4, log of the mass ratio
-        ent = float(-np.sum(special.xlogy(safe, safe)))
+        ent = menu_entropy(safe)
         # dΠ/du_i = -a_i and dH/du_i = -b_i
         self._key, self._val = key, (profit, -a, ent, -b, mass, a, b)
         return self._val
@@ -218,7 +219,7 @@ def _short_mass(n: int, kappa: float) -> float:
 
     def h(s):
         long = (1.0 - s) / (n - 1)
-        return float(-special.xlogy(s, s) - (n - 1) * special.xlogy(long, long)) - kappa
+        return menu_entropy(np.r_[s, np.full(n - 1, long)]) - kappa
 
     if h(0.0) >= 0:  # κ <= log(n-1): no room for n intervals with one short
         return 0.0
@@ -244,7 +245,7 @@ def random_binding_masses(n: int, kappa: float, size: int, rng) -> np.ndarray:
         def h(beta, lx=lx):
             w = np.exp(beta * (lx - lx.max()))
             w /= w.sum()
-            return float(-np.sum(special.xlogy(w, w))) - kappa
+            return menu_entropy(w) - kappa
 
         if abs(h(0.0)) < 1e-14:
             beta = 0.0
@@ -350,7 +351,7 @@ def _foc_jacobian(model: ScreeningModel, z):
     v[-1] = model.high
     a = (q[1:] - q[:-1]) * v[1:-1] - (cq[1:] - cq[:-1])
     b = np.log(safe[:-1] / safe[1:])
-    ent = float(-np.sum(special.xlogy(safe, safe)))
+    ent = menu_entropy(safe)
     dq_dE = 1.0 / np.maximum(cost.d2(q), 1e-300)
     dq_right = dq_dE * (v[1:] - mean_v) / safe   # ∂q_j/∂u_j (right end of interval j)
     dq_left = dq_dE * (mean_v - v[:-1]) / safe   # ∂q_j/∂u_{j-1}
@@ -506,7 +507,7 @@ def _keep_merged(model, merged, r, masses, kappa) -> None:
     z, lam, ok = _polish(model, z, kappa, "ex-ante")  # Lemma 4 on the merged partition
     merged_masses = np.diff(np.concatenate([[0.0], z, [1.0]]))
     if (merged_masses.min() < _COLLAPSED
-            or float(-np.sum(special.xlogy(merged_masses, merged_masses))) > kappa + 1e-10):
+            or menu_entropy(merged_masses) > kappa + 1e-10):
         return
     profit = float(profit_of_masses(model, merged_masses)[0])
     n = len(merged_masses)

@@ -14,9 +14,12 @@ other bidders in auctions it may have entered. With persistent values that absen
 informative (a bidder that won once in a long season probably has a modest value), so this
 posterior is the "own-record" posterior, not the full Bayesian one.
 
-Models, by mechanism and value process
---------------------------------------
-Truncation (``SecondPrice``, ``ReservePrice``), exact.
+Models, by the mechanism's declared price law and the value process
+--------------------------------------------------------------------
+The observer asks the bound mechanism for its :meth:`~privauction.mechanisms.Mechanism.price_law`
+(one per number of participants) and never looks at its type.
+
+Truncation laws (``PriceLaw.truncation``: ``SecondPrice``, ``ReservePrice``), exact.
     Winning an auction at price ``p`` has likelihood ``g(p) · 1{v >= p}`` in the winner's value
     ``v`` (``g`` the density, or for the reserve the atom, of the rivals' maximum, which does
     not involve ``v``; the winning event's ``P(rivals <= v)`` cancels as in Eq. (11) of the
@@ -25,17 +28,18 @@ Truncation (``SecondPrice``, ``ReservePrice``), exact.
     truncated to ``[max p, θ_high]``, and its KL from the prior is ``-log(1 - F(max p))``.
     With fresh values each win reveals about a new independent value: the KL of the joint
     posterior of the bidder's values is the sum ``Σ -log(1 - F(p_k))``.
-{0,K} lottery (``ZeroKLottery``), exact for fresh values, an approximation for persistent ones.
-    A win with ``R`` rivals has likelihood ``G(v) α(v)`` at price ``K`` and ``G(v) (1 - α(v))``
-    at price 0, with ``G(v) = E[F(v)^R]`` the chance of winning and ``α(v) = E[max rival |
-    max rival <= v] / K`` (the pay probability of Section 4.1; ``R`` is known with a fixed number
-    of participants, binomial with Bernoulli entry). With persistent values the posterior after
-    ``a`` prices ``K`` and ``b`` prices 0 is taken as ``∝ f(v) G(v)^{a+b} α(v)^a (1-α(v))^b``,
-    which treats the rivals of different auctions as independent fresh draws; it ignores that
-    the same rival, with the same persistent value, can meet the bidder again (rare when the
-    population is much larger than an auction). Computed on a quantile grid (see
-    :class:`LotteryModel`).
-Every other mechanism, and ``MarkovRefresh(p)`` with ``0 < p < 1``.
+Laws with atoms only (``ZeroKLottery``, a plug-in with a rounded price), exact for fresh values,
+an approximation for persistent ones.
+    A win with ``R`` rivals at the atom ``x_j`` has likelihood ``F(v)^R m_{j,R+1}(v)``, with
+    ``m_{j,n}(v)`` the declared mass of ``x_j`` given ``W = v`` among ``n`` participants; ``R``
+    is known with a fixed number of participants, binomial with Bernoulli entry, and the
+    likelihood is mixed over its law. With persistent values the posterior after ``c_j`` prices
+    ``x_j`` is taken as ``∝ f(v) Π_j L_j(v)^{c_j}``, which treats the rivals of different
+    auctions as independent fresh draws; it ignores that the same rival, with the same
+    persistent value, can meet the bidder again (rare when the population is much larger than
+    an auction). Computed on a quantile grid (see :class:`AtomModel`).
+Every other law (continuous non-truncation prices), no law, and ``MarkovRefresh(p)`` with
+``0 < p < 1``.
     No posterior is kept: the privacy table has the number of wins and the highest price but a
     NaN KL. The empirical MI over many seasons (:func:`privauction.simulator.world.seasons`)
     still applies.
@@ -46,12 +50,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..mechanisms.lotteries import ZeroKLottery
-from ..mechanisms.second_price import ReservePrice, SecondPrice
-from ..priors import support
 from ._world_values import _group_positions
 
-__all__ = ["TruncationModel", "LotteryModel", "FeedObserver", "observer_model"]
+__all__ = ["TruncationModel", "AtomModel", "LotteryModel", "FeedObserver", "observer_model"]
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(32)
 _MAX_CACHE = 1 << 20  # (a, b) -> KL entries kept between batches and runs (~100 MB at most)
@@ -84,107 +85,118 @@ class TruncationModel:
         return np.where(v < max_price, 0.0, dens)
 
 
-class LotteryModel:
-    """Own-record posterior of a {0,K}-lottery winner's value, on a quantile grid.
+class AtomModel:
+    """Own-record posterior of a winner's value when every price is one of a few atoms.
 
     In quantile space ``u = F(v)`` the prior is uniform on (0, 1), so the posterior density
-    after ``a`` prices ``K`` and ``b`` prices 0 is ``∝ G(u)^{a+b} α(u)^a (1-α(u))^b`` with
-    ``G(u) = Σ_r π_r u^r`` (``π`` the law of the number of rivals) and its KL from the prior is
-    ``∫ p log p du``. The grid is ``u = 10x^3 - 15x^4 + 6x^5`` at the midpoints of ``n_grid``
-    equal cells in ``x``: its cells shrink like ``(1-x)^2`` next to ``u = 1``, where the
-    posteriors of frequent winners concentrate, and like ``x^2`` next to ``u = 0``, where
-    ``p log p`` has its singularity; the integral is a midpoint sum on that grid. With the
-    default 1024 cells the KL of ``u^c`` is within 1e-9 of its closed form for ``c`` from 1 to
-    27000 (measured). ``α`` is
-    ``E[max rival | max rival <= v] / K = (v - ∫_{θ_low}^v G(F(s)) ds / G(F(v))) / K``, with the
-    integral by 32-point Gauss–Legendre. Checked in the tests against the closed form
-    ``log(c+1) - c/(c+1)`` of the posterior ``∝ u^c`` (K -> ∞) and against
-    :meth:`ZeroKLottery.pay_probability`.
+    after ``c_j`` prices at atom ``j`` is ``∝ Π_j L_j(u)^{c_j}`` with the per-win likelihood
+    ``L_j(u) = Σ_r π_r u^r m_{j,r+1}(F^{-1}(u))`` (``π`` the law of the number of rivals,
+    ``m_{j,n}`` the declared atom mass given the winner's value among ``n`` participants), and
+    its KL from the prior is ``∫ p log p du``. The grid is ``u = 10x^3 - 15x^4 + 6x^5`` at the
+    midpoints of ``n_grid`` equal cells in ``x``: its cells shrink like ``(1-x)^2`` next to
+    ``u = 1``, where the posteriors of frequent winners concentrate, and like ``x^2`` next to
+    ``u = 0``, where ``p log p`` has its singularity; the integral is a midpoint sum on that
+    grid. With the default 1024 cells the KL of ``u^c`` is within 1e-9 of its closed form for
+    ``c`` from 1 to 27000 (measured).
+
+    Parameters
+    ----------
+    prior : frozen continuous scipy.stats distribution
+    laws : dict
+        ``{n_participants: PriceLaw}`` for every ``r + 1`` in ``rival_pmf``; atoms only, the
+        same atoms in each.
+    rival_pmf : dict
+        ``{n_rivals: probability}``.
     """
 
-    kind = "lottery"
+    kind = "atoms"
 
-    def __init__(self, prior, K: float, rival_pmf: dict[int, float], n_grid: int = 1024):
+    def __init__(self, prior, laws: dict, rival_pmf: dict[int, float], n_grid: int = 1024):
         self.prior = prior
-        self.K = float(K)
         x = (np.arange(n_grid) + 0.5) / n_grid
         self.u = _smootherstep(x)
         self.du = 30.0 * x * x * (1.0 - x) ** 2 / n_grid
         self.u_edges = _smootherstep(np.arange(n_grid + 1) / n_grid)
         self.v = np.asarray(prior.ppf(self.u), dtype=float)
+        first = laws[min(laws)]
+        self.atoms = np.asarray(first.atoms, dtype=float)
         r = np.array(sorted(rival_pmf), dtype=float)
         pi = np.array([rival_pmf[k] for k in sorted(rival_pmf)], dtype=float)
-        self._r, self._pi = r, pi / pi.sum()
-        self.log_win = np.log(self._G(self.u))
-        low, _ = support(prior)
-        half = (self.v - low)[:, None] / 2.0
-        s = low + half * (_GL_NODES[None, :] + 1.0)
-        integral = np.sum(_GL_WEIGHTS[None, :] * self._G(np.asarray(prior.cdf(s), float)), axis=1)
-        integral *= half[:, 0]
-        mean_rival_max = self.v - integral / np.exp(self.log_win)
-        alpha = np.clip(mean_rival_max / self.K, 0.0, 1.0)
-        self.alpha = alpha
+        pi = pi / pi.sum()
+        win = np.zeros(n_grid)
+        joint = np.zeros((self.atoms.size, n_grid))
+        for rivals, weight in zip(r, pi, strict=True):
+            law = laws[int(rivals) + 1]
+            chance = weight * self.u**rivals
+            win += chance
+            mass = law.atom_mass(self.atoms[:, None], self.v[None, :])
+            joint += chance * np.asarray(mass, dtype=float)
+        self.win = win
+        self.conditional_mass = np.clip(joint / win, 0.0, 1.0)  # m_j given a win
         with np.errstate(divide="ignore"):
-            self.log_alpha = np.log(alpha)
-            self.log_not_alpha = np.log1p(-alpha)
-        self._kl_cache: dict[tuple[int, int], float] = {}
+            self.log_lik = np.log(np.clip(joint, 0.0, None))  # (n_atoms, n_grid)
+        self._kl_cache: dict[tuple[int, ...], float] = {}
 
-    def _G(self, u):
-        u = np.asarray(u, dtype=float)
-        return np.sum(self._pi * u[..., None] ** self._r, axis=-1)
+    def atom_index(self, price: np.ndarray) -> np.ndarray:
+        """Index of each price among the atoms (prices must be atoms)."""
+        idx = np.searchsorted(self.atoms, price)
+        idx = np.clip(idx, 0, self.atoms.size - 1)
+        if not np.all(self.atoms[idx] == price):
+            bad = price[self.atoms[idx] != price][0]
+            raise ValueError(f"price {bad} is not one of the declared atoms {tuple(self.atoms)}")
+        return idx
 
-    def _density(self, a: int, b: int) -> np.ndarray:
-        ll = (a + b) * self.log_win
-        if a:
-            ll = ll + a * self.log_alpha
-        if b:
-            ll = ll + b * self.log_not_alpha
-        ll = ll - np.max(ll)
+    def _log_density(self, counts: np.ndarray) -> np.ndarray:
+        """Log posterior (unnormalised) for count vectors ``counts`` of shape (m, n_atoms)."""
+        with np.errstate(invalid="ignore"):
+            terms = np.where(counts[:, :, None] > 0, counts[:, :, None] * self.log_lik[None], 0.0)
+        return terms.sum(axis=1)
+
+    def _kl_block(self, counts: np.ndarray) -> np.ndarray:
+        ll = self._log_density(counts)
+        ll -= np.max(ll, axis=1, keepdims=True)
         p = np.exp(ll)
-        return p / np.sum(p * self.du)
+        p /= (p @ self.du)[:, None]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            term = np.where(p > 0, p * np.log(p), 0.0)
+        vals = term @ self.du
+        return np.where(counts.sum(axis=1) == 0, 0.0, vals)
 
-    def kl(self, a: int, b: int) -> float:
-        """KL of the posterior after ``a`` prices ``K`` and ``b`` prices 0 from the prior."""
-        key = (int(a), int(b))
-        if key not in self._kl_cache:
-            if key == (0, 0):
-                self._kl_cache[key] = 0.0
-            else:
-                p = self._density(*key)
-                with np.errstate(divide="ignore", invalid="ignore"):
-                    term = np.where(p > 0, p * np.log(p), 0.0)
-                self._kl_cache[key] = float(np.sum(term * self.du))
-        return self._kl_cache[key]
+    def kl(self, *counts: int) -> float:
+        """KL of the posterior after ``counts[j]`` prices at atom ``j`` from the prior."""
+        return float(self.kl_table(np.asarray(counts, dtype=np.int64)[None, :])[0])
 
-    def kl_table(self, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-        """:meth:`kl` for arrays of counts: each distinct new pair is computed once, vectorised
-        over pairs in blocks of 256 (a (256, n_grid) array at a time)."""
-        pairs, inverse = np.unique(np.stack([a, b]), axis=1, return_inverse=True)
+    def kl_table(self, counts: np.ndarray) -> np.ndarray:
+        """:meth:`kl` for count rows (m, n_atoms): each distinct new row computed once, in
+        blocks of 256 rows (a (256, n_grid) array at a time)."""
+        rows, inverse = np.unique(counts, axis=0, return_inverse=True)
         if len(self._kl_cache) > _MAX_CACHE:
             self._kl_cache.clear()
-        new = [(int(x), int(y)) for x, y in pairs.T if (int(x), int(y)) not in self._kl_cache]
+        keys = [tuple(int(c) for c in row) for row in rows]
+        new = [k for k in keys if k not in self._kl_cache]
         for start in range(0, len(new), 256):
-            block = np.array(new[start : start + 256], dtype=float)
-            pa_, pb = block[:, :1], block[:, 1:]
-            with np.errstate(invalid="ignore"):
-                ll = (pa_ + pb) * self.log_win
-                ll = ll + np.where(pa_ > 0, pa_ * self.log_alpha, 0.0)
-                ll = ll + np.where(pb > 0, pb * self.log_not_alpha, 0.0)
-            ll -= np.max(ll, axis=1, keepdims=True)
-            p = np.exp(ll)
-            p /= (p @ self.du)[:, None]
-            with np.errstate(divide="ignore", invalid="ignore"):
-                term = np.where(p > 0, p * np.log(p), 0.0)
-            for (x, y), val in zip(new[start : start + 256], term @ self.du, strict=True):
-                self._kl_cache[(x, y)] = 0.0 if x == y == 0 else float(val)
-        vals = np.array([self._kl_cache[(int(x), int(y))] for x, y in pairs.T])
+            block = new[start : start + 256]
+            vals = self._kl_block(np.array(block, dtype=float))
+            for key, val in zip(block, vals, strict=True):
+                self._kl_cache[key] = float(val)
+        vals = np.array([self._kl_cache[k] for k in keys])
         return vals[inverse.reshape(-1)]
 
-    def posterior_cdf(self, a: int, b: int, v):
-        """Posterior CDF at values ``v`` (linear interpolation on the quantile grid)."""
-        cdf = np.concatenate([[0.0], np.cumsum(self._density(a, b) * self.du)])
+    def posterior_cdf(self, counts, v):
+        """Posterior CDF at values ``v`` after ``counts`` (linear interpolation on the grid)."""
+        ll = self._log_density(np.asarray(counts, dtype=float)[None, :])[0]
+        p = np.exp(ll - np.max(ll))
+        cdf = np.concatenate([[0.0], np.cumsum(p * self.du)])
         u = np.asarray(self.prior.cdf(np.asarray(v, dtype=float)), dtype=float)
         return np.interp(u, self.u_edges, cdf / cdf[-1])
+
+
+def LotteryModel(prior, K: float, rival_pmf: dict[int, float], n_grid: int = 1024) -> AtomModel:
+    """The :class:`AtomModel` of the {0,K} lottery (atoms 0 and K, ``α(v)`` the pay chance)."""
+    from ..theory.price_laws import zero_k_price_given_value
+
+    laws = {r + 1: zero_k_price_given_value(prior, r + 1, K) for r in rival_pmf}
+    return AtomModel(prior, laws, rival_pmf, n_grid)
 
 
 def _smootherstep(x):
@@ -195,14 +207,23 @@ def _smootherstep(x):
 def observer_model(mechanism, prior, process_kind: str, rival_pmf: dict[int, float] | None):
     """The posterior model the observer keeps for this bound mechanism, or None.
 
-    Exact types only: a subclass may change the price rule, so it gets no model.
+    Chosen from the mechanism's declared price laws only (one per number of participants):
+    truncation laws get :class:`TruncationModel`, atom-only laws :class:`AtomModel`.
     """
     if process_kind == "markov":
         return None
-    if type(mechanism) in (SecondPrice, ReservePrice):
+    sizes = sorted(rival_pmf) if rival_pmf is not None else None
+    if sizes is None:
+        law = mechanism.price_law(prior, mechanism.min_bidders)
+        return TruncationModel(prior) if law is not None and law.truncation else None
+    laws = {r + 1: mechanism.price_law(prior, r + 1) for r in sizes}
+    if any(law is None for law in laws.values()):
+        return None
+    if all(law.truncation for law in laws.values()):
         return TruncationModel(prior)
-    if type(mechanism) is ZeroKLottery and rival_pmf is not None:
-        return LotteryModel(prior, mechanism.K, rival_pmf)
+    atoms = {law.atoms for law in laws.values()}
+    if len(atoms) == 1 and all(law.density is None for law in laws.values()):
+        return AtomModel(prior, laws, rival_pmf)
     return None
 
 
@@ -217,7 +238,8 @@ class FeedObserver:
         self.model = model
         self.process_kind = process_kind
         self.n_wins = np.zeros(n_population, dtype=np.int64)
-        self.n_top = np.zeros(n_population, dtype=np.int64)
+        n_atoms = model.atoms.size if model is not None and model.kind == "atoms" else 0
+        self.atom_counts = np.zeros((n_population, n_atoms), dtype=np.int64)
         self.max_price = np.full(n_population, -np.inf)
         self.kl_sum = np.zeros(n_population)
         self.kl_now = np.zeros(n_population)
@@ -232,24 +254,25 @@ class FeedObserver:
         run_max = pd.Series(sp).groupby(group).cummax().to_numpy()
         run_max = np.maximum(run_max, self.max_price[sb])
         model = self.model
+        counts = None
         if model is None:
             kl = np.full(sb.shape[0], np.nan)
-            top = None
         else:
-            top = None
-            if model.kind == "lottery":
-                is_top = (sp > 0).astype(np.int64)
-                top = self.n_top[sb] + _group_cumsum(is_top, group)
+            counts = None
+            if model.kind == "atoms":
+                onehot = np.zeros((sb.shape[0], model.atoms.size), dtype=np.int64)
+                onehot[np.arange(sb.shape[0]), model.atom_index(sp)] = 1
+                counts = self.atom_counts[sb] + _group_cumsum(onehot, group)
             if self.process_kind == "persistent":
                 if model.kind == "truncation":
                     kl = model.kl_single(run_max)
                 else:
-                    kl = model.kl_table(top, n_wins - top)
+                    kl = model.kl_table(counts)
             else:  # fresh: independent values, KLs add up
                 if model.kind == "truncation":
                     per_win = model.kl_single(sp)
                 else:
-                    per_win = np.where(sp > 0, model.kl(1, 0), model.kl(0, 1))
+                    per_win = model.kl_table(onehot)
                 kl = self.kl_sum[sb] + _group_cumsum(per_win, group)
         last = np.ones(sb.shape[0], dtype=bool)
         last[:-1] = sb[1:] != sb[:-1]
@@ -259,8 +282,8 @@ class FeedObserver:
         self.kl_now[ids] = kl[last]
         if self.process_kind == "fresh":
             self.kl_sum[ids] = kl[last]
-        if top is not None:
-            self.n_top[ids] = top[last]
+        if counts is not None:
+            self.atom_counts[ids] = counts[last]
         inv = np.empty_like(order)
         inv[order] = np.arange(order.size)
         return {
@@ -277,12 +300,12 @@ class FeedObserver:
         if self.model is None or self.process_kind != "persistent":
             raise ValueError(
                 "the observer keeps a posterior of a bidder's value only for persistent values "
-                "under SecondPrice, ReservePrice or ZeroKLottery; use value_process='persistent'"
+                "under a mechanism whose declared price law is a truncation (SPA, reserve) or "
+                "has atoms only ({0,K} lottery, rounded prices); use value_process='persistent'"
             )
         if self.model.kind == "truncation":
             return self.model.posterior_cdf(float(self.max_price[bidder]), v)
-        a = int(self.n_top[bidder])
-        return self.model.posterior_cdf(a, int(self.n_wins[bidder]) - a, v)
+        return self.model.posterior_cdf(self.atom_counts[bidder], v)
 
     def posterior_pdf(self, bidder: int, v):
         """Posterior density of a bidder's persistent value (truncation model only)."""
@@ -297,8 +320,9 @@ class FeedObserver:
 
 
 def _group_cumsum(x: np.ndarray, group: np.ndarray) -> np.ndarray:
-    """Cumulative sum of ``x`` restarting at each new value of the sorted ``group``."""
-    cs = np.cumsum(x)
+    """Cumulative sum of ``x`` (along axis 0) restarting at each new value of the sorted
+    ``group``."""
+    cs = np.cumsum(x, axis=0)
     starts = np.ones(x.shape[0], dtype=bool)
     starts[1:] = group[1:] != group[:-1]
     first = np.flatnonzero(starts)

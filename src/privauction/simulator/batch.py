@@ -14,7 +14,13 @@ import numpy as np
 import pandas as pd
 
 from .._validation import check_int, check_rng
-from ..mechanisms.base import Mechanism, RankedBids, top_two, values_at
+from ..mechanisms.base import (
+    Mechanism,
+    MechanismContractError,
+    RankedBids,
+    top_two,
+    values_at,
+)
 from ..priors import validate_prior
 
 __all__ = ["Outcomes", "simulate", "draw_values"]
@@ -107,6 +113,64 @@ class Outcomes:
         )
 
 
+def _checked_bids(mechanism, bid_function, values):
+    """Equilibrium bids of a chunk, checked: the same shape, finite and >= 0 (a broken bid
+    function is blamed by name, not the mechanism's ``run``)."""
+    bids = np.asarray(bid_function(values), dtype=float)
+    name = type(mechanism).__name__
+    if bids.shape != values.shape:
+        raise MechanismContractError(
+            f"{name}.bid_function(prior, n_bidders) returned bids of shape {bids.shape} for "
+            f"values of shape {values.shape}"
+        )
+    if not (np.all(np.isfinite(bids)) and bids.min(initial=0.0) >= 0):
+        bad = ~(np.isfinite(bids) & (bids >= 0))
+        i, j = (int(x[0]) for x in np.nonzero(bad))
+        raise MechanismContractError(
+            f"{name}.bid_function(prior, n_bidders) returned the bid {bids[i, j]} for the value "
+            f"{values[i, j]}; equilibrium bids must be finite and >= 0"
+        )
+    return bids
+
+
+def resolve(mechanism: Mechanism, bid_function, values: np.ndarray, rng: np.random.Generator):
+    """Resolve a batch of auctions: rank the values, bid, run and check the mechanism.
+
+    The one code path of :func:`simulate` and of the market's auction house
+    (:mod:`privauction.simulator.world`).
+
+    Parameters
+    ----------
+    mechanism : Mechanism
+        Bound for the prior and the number of bidders (``mechanism.bind``).
+    bid_function : callable or None
+        ``mechanism.bid_function(prior, n_bidders)``; None for truthful bidding.
+    values : ndarray, shape (n_auctions, n_bidders)
+    rng : numpy.random.Generator
+
+    Returns
+    -------
+    winner : ndarray of intp
+        Seat index of the winner, -1 when unsold.
+    price : ndarray of float
+        NaN when unsold.
+    winner_value, second_value : ndarray of float
+        The winner's value (NaN when unsold) and the second-highest value.
+    bids : ndarray, shape (n_auctions, n_bidders)
+        What the bidders bid (the values themselves, read-only, under truthful bidding).
+    """
+    ranking = top_two(values, rng)
+    value_winner, highest, second = ranking
+    if bid_function is None:
+        bids = RankedBids.wrap(values, ranking)
+    else:
+        bids = _checked_bids(mechanism, bid_function, values)
+    winner, price, won_value = mechanism._run_checked(bids, rng, values, (value_winner, highest))
+    if won_value is None:
+        won_value = values_at(values, winner, (value_winner, highest))
+    return winner, price, won_value, second, bids
+
+
 def draw_values(prior, size, rng: np.random.Generator) -> np.ndarray:
     """Draw i.i.d. values from ``prior`` with ``rng`` (``prior.rvs`` with ``random_state=rng``)."""
     return np.asarray(prior.rvs(size=size, random_state=rng), dtype=float)
@@ -196,17 +260,9 @@ def simulate(
         # Bidder-major draw, viewed as (m, n_bidders): each bidder's column is contiguous, so
         # the column-wise ranking in top_two streams through memory.
         values = draw_values(prior, (n_bidders, m), generator).T
-        ranking = top_two(values, generator)
-        value_winner, highest, second = ranking
-        if bid_function is None:
-            bids = RankedBids.wrap(values, ranking)
-        else:
-            bids = bid_function(values)
-        w, p, won_value = mechanism._run_checked(bids, generator, values, (value_winner, highest))
+        w, p, won_value, second, bids = resolve(mechanism, bid_function, values, generator)
         winner[start:stop] = w
         price[start:stop] = p
-        if won_value is None:
-            won_value = values_at(values, w, (value_winner, highest))
         winner_value[start:stop] = won_value
         second_value[start:stop] = second
         if all_values is not None:

@@ -6,29 +6,22 @@ rule. The KL divergence of that posterior from the prior, averaged over simulate
 ``MI(W; P | sale)`` (the ``E_P[D_KL(G_{W|P} || G_W)]`` representation in Section 3 of the auction
 paper): an estimate of the privacy loss with no kNN bias, only Monte Carlo error.
 
-Supported mechanisms:
-
-* :class:`~privauction.mechanisms.SecondPrice` and :class:`~privauction.mechanisms.ReservePrice`:
-  the posterior is the prior truncated to ``[p, θ_high]`` (Eq. (11)); exact closed-form KL.
-* :class:`~privauction.mechanisms.ZeroKLottery`: a price of 0 or K; the posterior reweights
-  ``g_W`` by ``α(w)`` or ``1 - α(w)``, ``α(w) = E[second | W = w] / K``; KL by quadrature.
-* :class:`~privauction.mechanisms.KPrice`: the price reveals the k-th highest value ``x``; the
-  winner's value is the highest of ``k - 1`` draws truncated to ``[x, θ_high]``; exact KL in
-  quantile space.
+The observer works from one declaration only: the mechanism's
+:meth:`~privauction.mechanisms.Mechanism.price_law`, the conditional law of the price given the
+winner's value (:class:`~privauction.theory.PriceLaw`). Built-ins declare it (the SPA with or
+without a reserve, the {0,K} lottery, the k-price auction); a plug-in that declares it gets the
+same exact observer. The posterior and its KL are :func:`privauction.theory.posterior_kl` and
+:func:`privauction.theory.posterior_cdf`.
 """
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
-from scipy import integrate, special
 
 from .._validation import check_int
-from ..mechanisms.k_price import KPrice
-from ..mechanisms.lotteries import ZeroKLottery
-from ..mechanisms.second_price import ReservePrice, SecondPrice, spa_posterior_kl
-from ..priors import expected_second_highest, highest_pdf, support, validate_prior
+from ..mechanisms.base import Mechanism
+from ..priors import validate_prior
+from ..theory.posterior import PriceLaw, posterior_cdf, posterior_kl, sale_probability
 
 __all__ = ["Observer"]
 
@@ -39,9 +32,14 @@ class Observer:
     Parameters
     ----------
     mechanism : Mechanism
-        One of the supported mechanisms (see :meth:`supports`).
+        A mechanism that declares its :meth:`~privauction.mechanisms.Mechanism.price_law`.
     prior : frozen continuous scipy.stats distribution
     n_bidders : int
+
+    Raises
+    ------
+    NotImplementedError
+        When the mechanism declares no price law (for this prior and number of bidders).
 
     Examples
     --------
@@ -56,129 +54,51 @@ class Observer:
     def __init__(self, mechanism, prior, n_bidders: int):
         validate_prior(prior)
         n_bidders = check_int(n_bidders, "n_bidders", minimum=2)
-        if not self.supports(mechanism):
-            raise NotImplementedError(
-                f"the observer has no closed-form posterior for {type(mechanism).__name__}; "
-                "supported: SecondPrice, ReservePrice, ZeroKLottery, KPrice"
-            )
         mechanism.check_compatible(prior, n_bidders)
-        self.mechanism = mechanism.bind(prior, n_bidders)
+        bound = mechanism.bind(prior, n_bidders)
+        law = bound.price_law(prior, n_bidders)
+        if law is None:
+            raise NotImplementedError(
+                f"{type(mechanism).__name__} declares no price law (Mechanism.price_law), so the "
+                "observer has no posterior for it; declare one, or estimate the privacy loss "
+                "with method='mixed'"
+            )
+        if not isinstance(law, PriceLaw):
+            raise TypeError(
+                f"{type(mechanism).__name__}.price_law must return a privauction.theory.PriceLaw "
+                f"or None; got {type(law).__name__}"
+            )
+        self.mechanism = bound
         self.prior = prior
         self.n_bidders = n_bidders
+        self.law = law
 
     @staticmethod
     def supports(mechanism) -> bool:
-        """Whether the observer has an exact posterior for this mechanism."""
-        return type(mechanism) in (SecondPrice, ReservePrice, ZeroKLottery, KPrice)
+        """Whether the mechanism declares a price law (overrides ``Mechanism.price_law``)."""
+        return type(mechanism).price_law is not Mechanism.price_law
 
     def __repr__(self) -> str:
         return f"Observer({self.mechanism!r}, n_bidders={self.n_bidders})"
 
-    # -- posterior --------------------------------------------------------------------------
-    def _reserve_quantile(self) -> float:
-        if isinstance(self.mechanism, ReservePrice):
-            return float(self.prior.cdf(self.mechanism.reserve))
-        return 0.0
-
     def posterior_cdf(self, w, price):
         """``P(W <= w | price)`` for the winner's value, vectorised (broadcasts w and price)."""
-        w = np.asarray(w, dtype=float)
-        price = np.asarray(price, dtype=float)
-        mech, prior = self.mechanism, self.prior
-        if isinstance(mech, (SecondPrice, ReservePrice)):
-            a = prior.cdf(price)
-            return np.clip((prior.cdf(w) - a) / (1 - a), 0.0, 1.0)
-        if isinstance(mech, KPrice):
-            x = self._kth_value(price)
-            a = prior.cdf(x)
-            return np.clip((prior.cdf(w) - a) / (1 - a), 0.0, 1.0) ** (mech.k - 1)
-        # ZeroKLottery: reweight g_W by alpha or 1 - alpha.
-        w_b, p_b = np.broadcast_arrays(w, price)
-        out = np.empty(w_b.shape)
-        for idx in np.ndindex(w_b.shape):
-            out[idx] = self._lottery_posterior_cdf(float(w_b[idx]), float(p_b[idx]))
-        return out
+        return posterior_cdf(self.law, self.prior, self.n_bidders, w, price)
 
-    def _lottery_posterior_cdf(self, w, price):
-        mech, prior, n = self.mechanism, self.prior, self.n_bidders
-        low, high = support(prior)
-        pays = price == mech.K
-
-        def dens(v):
-            a = float(mech.pay_probability(prior, n, v)[0])
-            return float(highest_pdf(prior, n, v)) * (a if pays else 1 - a)
-
-        mean_pay = expected_second_highest(prior, n) / mech.K
-        norm = mean_pay if pays else 1 - mean_pay
-        top = min(max(w, low), high)
-        val, _ = integrate.quad(dens, low, top, epsabs=1e-13, limit=200)
-        return val / norm
-
-    def _kth_value(self, price):
-        """Invert the k-price equilibrium bid: the k-th highest value behind a price."""
-        mech, prior, n = self.mechanism, self.prior, self.n_bidders
-        bid = mech.bid_function(prior, n)
-        if bid is None:
-            return price
-        low, high = support(prior)
-        grid = prior.ppf(np.linspace(0, 1, 8193))
-        return np.interp(price, bid(grid), grid)
-
-    # -- KL of posterior from prior -----------------------------------------------------
     def kl(self, price) -> np.ndarray:
         """``D_KL(posterior of W given price || prior of W given a sale)`` in nats, per price.
 
         The mean over simulated prices of sold items estimates ``MI(W; P | sale)``.
         """
         price = np.asarray(price, dtype=float)
-        mech, prior, n = self.mechanism, self.prior, self.n_bidders
-        if np.isnan(price).any():
-            raise ValueError("`price` must hold the prices of sold items only; got NaN")
-        if isinstance(mech, (SecondPrice, ReservePrice)):
-            return spa_posterior_kl(prior.cdf(price), n, self._reserve_quantile())
-        if isinstance(mech, KPrice):
-            return self._k_price_kl(prior.cdf(self._kth_value(price)))
-        return self._lottery_kl(price)
+        out = posterior_kl(self.law, self.prior, self.n_bidders, price.ravel())
+        return out.reshape(price.shape)
 
-    def _k_price_kl(self, a):
-        """KL in quantile space: posterior of u = F(W) is (k-1)(u-a)^{k-2}/(1-a)^{k-1} on [a,1],
-        prior n u^{n-1}. ``E[log(u - a)] = log(1-a) - 1/(k-1)`` and ``E[log u]`` by Gauss–Legendre.
-        """
-        k, n = self.mechanism.k, self.n_bidders
-        a = np.asarray(a, dtype=float)
-        nodes, weights = np.polynomial.legendre.leggauss(64)
-        # u = a + (1-a) m with m ~ Beta(k-1, 1): E[log u] = ∫ (k-1) m^{k-2} log(a + (1-a) m) dm
-        m = (nodes + 1) / 2
-        wm = weights / 2 * (k - 1) * m ** (k - 2)
-        mean_log_u = np.sum(wm[None, :] * np.log(a[..., None] + (1 - a[..., None]) * m), axis=-1)
-        with np.errstate(divide="ignore"):
-            log_1ma = np.log1p(-a)
-            log_post = math.log(k - 1) + (k - 2) * (log_1ma - 1.0 / (k - 1)) - (k - 1) * log_1ma
-        return log_post - math.log(n) - (n - 1) * mean_log_u
-
-    def _lottery_kl(self, price):
-        mech, prior, n = self.mechanism, self.prior, self.n_bidders
-        if not np.all((price == 0) | (price == mech.K)):
-            raise ValueError(f"`price` of a ZeroKLottery(K={mech.K}) must be 0 or K")
-        low, high = support(prior)
-        mean_pay = expected_second_highest(prior, n) / mech.K
-
-        def term(pays):
-            def integrand(w):
-                a = float(mech.pay_probability(prior, n, w)[0])
-                weight = a / mean_pay if pays else (1 - a) / (1 - mean_pay)
-                return float(highest_pdf(prior, n, w)) * special.xlogy(weight, weight)
-
-            val, _ = integrate.quad(integrand, low, high, epsabs=1e-14, limit=200)
-            return val
-
-        kl_k, kl_0 = term(True), term(False)
-        return np.where(price == mech.K, kl_k, kl_0)
+    def sale_probability(self) -> float:
+        """``P(sale)`` under the declared law."""
+        return sale_probability(self.law, self.prior, self.n_bidders)
 
     def mean_kl(self) -> float:
         """Exact ``E_P[KL]`` = ``MI(W; P | sale)`` for this mechanism (for checks)."""
-        mech = self.mechanism
-        pl = mech.privacy_loss(self.prior, self.n_bidders)
-        rho = self._reserve_quantile()
-        return pl / (1 - rho**self.n_bidders)
-
+        pl = self.mechanism.privacy_loss(self.prior, self.n_bidders)
+        return pl / self.sale_probability()
