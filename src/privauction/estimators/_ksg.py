@@ -8,6 +8,7 @@ returned as computed: it is never clipped at zero and no noise is added here.
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
@@ -24,9 +25,23 @@ class ZeroRadiusError(ValueError):
 
 def standardized(v: np.ndarray) -> np.ndarray:
     """``v / std(v)`` (no centring, as scikit-learn's ``scale(with_mean=False)``); a constant
-    column is returned unchanged."""
+    column is returned unchanged.
+
+    Scale-safe: where the standard deviation is outside ``[1e-100, 1e100]`` (its squares
+    under- or overflow near 1e-154 / 1e154, which used to turn the estimate into 0), the column
+    is first divided by its largest absolute value, so that ``c · v`` gives the same result as
+    ``v`` for every ``c > 0`` that keeps the data finite, up to rounding. Inside that range the
+    result is exactly ``v / std(v)``, as before.
+    """
     sd = float(np.std(v))
-    return v / sd if sd > 0 else v
+    if math.isfinite(sd) and 1e-100 < sd < 1e100:
+        return v / sd
+    top = float(np.max(np.abs(v))) if v.size else 0.0
+    if not top > 0:
+        return v
+    w = v / top
+    sd = float(np.std(w))
+    return w / sd if sd > 0 else w
 
 
 def _check_no_heavy_duplicates(x: SortedValues, y_values: np.ndarray, k: int) -> None:

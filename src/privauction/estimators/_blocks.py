@@ -1,0 +1,254 @@
+"""KSG, mixed and Frenzel–Pompe estimators for blocks of columns (vectors), max-norm throughout.
+
+A *block* is an array of shape ``(n, d)``, one sample per row. Distances are max-norm, in the
+joint space of the blocks involved, as in Kraskov, Stögbauer & Grassberger (2004), algorithm 1:
+
+``MI(X; Y) = ψ(k) + ψ(N) − ⟨ψ(n_x + 1) + ψ(n_y + 1)⟩`` (KSG Eq. (8)), with ``ε_i`` the joint
+distance to the ``k``-th neighbour and ``n_x(i) = #{j ≠ i : ‖x_j − x_i‖_∞ < ε_i}``;
+
+``MI(X; Y | Z) = ψ(k) − ⟨ψ(n_xz + 1) + ψ(n_yz + 1) − ψ(n_z + 1)⟩`` (Frenzel & Pompe 2007,
+Eq. (3)), with ``ε_i`` the distance to the ``k``-th neighbour in the joint ``(x, y, z)`` space
+and the counts strict, in the ``(x, z)``, ``(y, z)`` and ``z`` subspaces.
+
+Neighbour searches use ``scipy.spatial.cKDTree`` (exact). A single column is counted with the
+sorted-column code of :mod:`._neighbors`, whose comparisons are the exact ``|v_j − v_i| < r``;
+in a block, ``cKDTree.query_ball_point`` counts ``‖v_j − v_i‖_∞ <= r``, and the strict count is
+that at ``r`` = the largest float below ``ε`` (``nextafter``), the same comparison. The
+one-column-each MI never reaches this module: it runs the faster code of :mod:`._ksg`.
+
+Mixed data (atoms: rows of a block repeated at least ``k + 1`` times) is split off by the chain
+rule exactly as in :mod:`._mixed`, with the atom label of a block taken over its whole rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy.spatial import cKDTree
+from scipy.special import digamma
+
+from ._ksg import ZeroRadiusError, standardized
+from ._mixed import plugin_mi
+from ._neighbors import SortedValues, count_within
+
+__all__ = [
+    "standardized_block",
+    "kth_distance",
+    "count_ball",
+    "ksg_mi_blocks",
+    "row_atom_labels",
+    "ross_mi_block",
+    "mixed_mi_blocks",
+    "ksg_cmi",
+    "mixed_cmi",
+]
+
+_CHUNK = 1 << 16  # queries per tree call: bounds the memory of the neighbour lists
+
+
+def standardized_block(a: np.ndarray) -> np.ndarray:
+    """Each column divided by its standard deviation (scale-safe, see ``standardized``)."""
+    out = np.empty_like(a)
+    for j in range(a.shape[1]):
+        out[:, j] = standardized(np.ascontiguousarray(a[:, j]))
+    return out
+
+
+def kth_distance(pts: np.ndarray, k: int, *, workers: int = 1) -> np.ndarray:
+    """Max-norm distance from each row of ``pts`` to its ``k``-th nearest other row."""
+    tree = cKDTree(pts, leafsize=16, balanced_tree=False)
+    order = tree.indices  # queries in the tree's leaf order stay cache-resident
+    out = np.empty(pts.shape[0])
+    for start in range(0, pts.shape[0], _CHUNK):
+        rows = order[start : start + _CHUNK]
+        out[rows] = tree.query(pts[rows], k=k + 1, p=np.inf, workers=workers)[0][:, k]
+    return out
+
+
+def count_ball(block: np.ndarray, radii: np.ndarray, *, strict: bool, workers: int = 1,
+               queries: np.ndarray | None = None) -> np.ndarray:
+    """``#{j : ‖v_j − q_i‖_∞ < r_i}`` (or ``<=``) for every query ``q_i`` (default: every row
+    of ``block``, which then counts itself)."""
+    q = block if queries is None else queries
+    if block.shape[1] == 1:
+        col = SortedValues(block[:, 0])
+        o = np.argsort(q[:, 0], kind="stable")
+        out = np.empty(q.shape[0], dtype=np.int64)
+        out[o] = count_within(col, q[o, 0], radii[o], strict=strict)
+        return out
+    r = np.maximum(np.nextafter(radii, -np.inf), 0.0) if strict else radii
+    tree = cKDTree(block, leafsize=16, balanced_tree=False)
+    out = np.empty(q.shape[0], dtype=np.int64)
+    for start in range(0, q.shape[0], _CHUNK):
+        sl = slice(start, start + _CHUNK)
+        out[sl] = tree.query_ball_point(q[sl], r[sl], p=np.inf, return_length=True,
+                                        workers=workers)
+    if strict:
+        out[radii <= 0] = 0  # nothing is at distance < 0
+    return out
+
+
+def ksg_mi_blocks(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1) -> float:
+    """KSG algorithm 1 in nats on validated, already scaled blocks ``(n, d_x)``, ``(n, d_y)``."""
+    n = x.shape[0]
+    eps = kth_distance(np.hstack((x, y)), k, workers=workers)
+    if not np.all(eps > 0):
+        raise ZeroRadiusError(
+            "some samples have n_neighbors identical copies, so the KSG radius is zero; use "
+            "method='mixed' for data with atoms, or pass jitter= to break ties with noise"
+        )
+    nx = count_ball(x, eps, strict=True, workers=workers)
+    ny = count_ball(y, eps, strict=True, workers=workers)
+    return float(digamma(k) + digamma(n) - np.mean(digamma(nx) + digamma(ny)))
+
+
+def row_atom_labels(block: np.ndarray, min_count: int) -> np.ndarray:
+    """Atom index of every row, ``-1`` where the row is repeated fewer than ``min_count``
+    times (an atom is a whole row repeated at least ``min_count`` times)."""
+    _, inv, counts = np.unique(block, axis=0, return_inverse=True, return_counts=True)
+    inv = inv.reshape(-1)
+    is_atom = counts >= min_count
+    ids = np.where(is_atom, np.cumsum(is_atom) - 1, -1)
+    return ids[inv]
+
+
+def ross_mi_block(labels: np.ndarray, v: np.ndarray, k: int, *, workers: int = 1) -> float:
+    """Ross (2014) estimate of MI between discrete ``labels`` and a block ``v`` ``(n, d)``.
+
+    ``ψ(N) + ⟨ψ(k_i)⟩ − ⟨ψ(N_{L_i})⟩ − ⟨ψ(m_i)⟩`` (Ross 2014, Eq. (2)), with ``d_i`` the
+    max-norm distance to the ``k_i``-th nearest row of the same label, and
+    ``m_i = #{j ≠ i : ‖v_j − v_i‖_∞ <= d_i}``. As :func:`._mixed.ross_mi` (which it equals on
+    one column): singleton classes are left out, a class of ``N_L <= k`` rows uses
+    ``k_L = N_L − 1``.
+    """
+    _, codes, sizes = np.unique(labels, return_inverse=True, return_counts=True)
+    codes = codes.reshape(-1)
+    keep = sizes[codes] > 1
+    if not keep.all():
+        codes, v = codes[keep], v[keep]
+        _, codes, sizes = np.unique(codes, return_inverse=True, return_counts=True)
+        codes = codes.reshape(-1)
+    if sizes.shape[0] <= 1:
+        return 0.0
+    n = v.shape[0]
+    # Same-label neighbours only: one extra coordinate ``label × (2 · span + 1)`` puts every
+    # other label farther away than any same-label row (the offset is an exact float).
+    span = float(np.max(v.max(axis=0) - v.min(axis=0)))
+    pts = np.hstack((v, (codes * (2.0 * span + 1.0))[:, None]))
+    k_i = np.minimum(k, sizes - 1)[codes]
+    kq = int(min(k, sizes.max() - 1))
+    tree = cKDTree(pts, leafsize=16, balanced_tree=False)
+    d = np.empty(n)
+    for start in range(0, n, _CHUNK):
+        sl = slice(start, start + _CHUNK)
+        dist = tree.query(pts[sl], k=kq + 1, p=np.inf, workers=workers)[0]
+        d[sl] = dist[np.arange(dist.shape[0]), k_i[sl]]
+    m_i = count_ball(v, d, strict=False, workers=workers) - 1
+    return float(
+        digamma(n) + np.mean(digamma(k_i)) - np.sum(sizes * digamma(sizes)) / n
+        - np.mean(digamma(m_i))
+    )
+
+
+def mixed_mi_blocks(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
+                    standardize: bool = True) -> float:
+    """The chain rule of :mod:`._mixed` on blocks, atoms being repeated rows, in nats.
+
+    ``MI(X; Y) = MI(A; B) + P(B = c) MI(A; Y | B = c) + P(A = c) MI(X; B | A = c)
+    + P(A = c, B = c) MI(X; Y | A = c, B = c)``, ``A``, ``B`` the row-atom labels of ``X``,
+    ``Y`` and ``c`` (``-1``) the continuous label.
+    """
+    n = x.shape[0]
+    a = row_atom_labels(x, k + 1)
+    b = row_atom_labels(y, k + 1)
+    a_cont, b_cont = a < 0, b < 0
+    scale = standardized_block if standardize else (lambda blk: blk)
+    if a_cont.all() and b_cont.all():
+        return ksg_mi_blocks(scale(x), scale(y), k, workers=workers)
+    total = plugin_mi(a, b)
+    nb_c = int(b_cont.sum())
+    if nb_c > 1:
+        total += nb_c / n * ross_mi_block(a[b_cont], y[b_cont], k, workers=workers)
+    na_c = int(a_cont.sum())
+    if na_c > 1:
+        total += na_c / n * ross_mi_block(b[a_cont], x[a_cont], k, workers=workers)
+    both = a_cont & b_cont
+    n_both = int(both.sum())
+    if n_both > k:
+        total += n_both / n * ksg_mi_blocks(scale(x[both]), scale(y[both]), k, workers=workers)
+    return float(total)
+
+
+def ksg_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray, k: int, *, workers: int = 1) -> float:
+    """Frenzel & Pompe (2007) estimate of ``MI(X; Y | Z)`` in nats on scaled blocks.
+
+    ``ψ(k) − ⟨ψ(n_xz + 1) + ψ(n_yz + 1) − ψ(n_z + 1)⟩`` (their Eq. (3)); ``ε_i`` is the
+    max-norm distance to the ``k``-th neighbour in the joint ``(x, y, z)`` space and the counts
+    (self included, hence ``n + 1`` directly) are strict, ``< ε_i``, in each subspace.
+    """
+    eps = kth_distance(np.hstack((x, y, z)), k, workers=workers)
+    if not np.all(eps > 0):
+        raise ZeroRadiusError(
+            "some samples have n_neighbors identical copies, so the KSG radius is zero; use "
+            "method='mixed' for data with atoms, or pass jitter= to break ties with noise"
+        )
+    nxz = count_ball(np.hstack((x, z)), eps, strict=True, workers=workers)
+    nyz = count_ball(np.hstack((y, z)), eps, strict=True, workers=workers)
+    nz = count_ball(z, eps, strict=True, workers=workers)
+    return float(digamma(k) - np.mean(digamma(nxz) + digamma(nyz) - digamma(nz)))
+
+
+def _mesner_shalizi(x, y, z, k, workers):
+    """Mesner & Shalizi (2021) mixed CMI (their Algorithm 1, the Frenzel–Pompe estimator with
+    Gao et al.'s zero-distance rule): where the ``k``-th joint neighbour is at distance
+    ``ρ_i = 0``, ``k̃_i`` is the number of rows equal to row ``i`` and every count is over
+    ``‖·‖ <= 0``; elsewhere ``k̃_i = k`` and the counts are strict, as in :func:`ksg_cmi`
+    (counts include the row itself, as in :mod:`._gao`)."""
+    xyz = np.hstack((x, y, z))
+    rho = kth_distance(xyz, k, workers=workers)
+    zero = rho == 0
+    if not zero.any():
+        return ksg_cmi(x, y, z, k, workers=workers)
+    k_t = np.full(rho.shape[0], float(k))
+    k_t[zero] = count_ball(xyz, rho[zero], strict=False, queries=xyz[zero])
+    terms = np.zeros(rho.shape[0])
+    for blk, sign in ((np.hstack((x, z)), 1.0), (np.hstack((y, z)), 1.0), (z, -1.0)):
+        cnt = count_ball(blk, rho, strict=True, workers=workers)
+        cnt[zero] = count_ball(blk, rho, strict=False, workers=workers)[zero]
+        terms += sign * digamma(cnt)
+    return float(np.mean(digamma(k_t) - terms))
+
+
+def mixed_cmi(x: np.ndarray, y: np.ndarray, z: np.ndarray, k: int, *, workers: int = 1,
+              standardize: bool = True) -> float:
+    """``MI(X; Y | Z)`` for mixtures, in nats: atoms of ``z`` split off by the chain rule.
+
+    With ``C`` the row-atom label of ``Z`` (a function of ``Z``),
+    ``MI(X; Y | Z) = Σ_c P(C = c) · MI(X; Y | Z, C = c)``; on an atom ``c`` the block ``Z`` is
+    constant, so the term is the mixed MI of ``X`` and ``Y`` on the rows of that atom
+    (:func:`mixed_mi_blocks`, or the one-column code when both are single columns); on the
+    continuous rows it is Mesner & Shalizi's (2021) mixed Frenzel–Pompe estimate. A ``z`` that
+    takes few values thus gives the stratified estimate exactly, atoms of ``x`` and ``y`` inside
+    each stratum included.
+    """
+    from ._mixed import mixed_mi
+
+    n = x.shape[0]
+    c = row_atom_labels(z, k + 1)
+    scale = standardized_block if standardize else (lambda blk: blk)
+    total = 0.0
+    for label in np.unique(c):
+        rows = c == label
+        m = int(rows.sum())
+        if m <= k:
+            continue  # too few rows to say anything: the term is dropped (weight m / n)
+        xs, ys = x[rows], y[rows]
+        if label >= 0:
+            if xs.shape[1] == 1 and ys.shape[1] == 1:
+                part = mixed_mi(xs[:, 0].copy(), ys[:, 0].copy(), k, workers=workers,
+                                standardize=standardize)
+            else:
+                part = mixed_mi_blocks(xs, ys, k, workers=workers, standardize=standardize)
+        else:
+            part = _mesner_shalizi(scale(xs), scale(ys), scale(z[rows]), k, workers)
+        total += m / n * part
+    return float(total)
