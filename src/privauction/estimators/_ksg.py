@@ -33,7 +33,8 @@ def standardized(v: np.ndarray) -> np.ndarray:
     ``v`` for every ``c > 0`` that keeps the data finite, up to rounding. Inside that range the
     result is exactly ``v / std(v)``, as before.
     """
-    sd = float(np.std(v))
+    with np.errstate(over="ignore", under="ignore"):
+        sd = float(np.std(v))
     if math.isfinite(sd) and 1e-100 < sd < 1e100:
         return v / sd
     top = float(np.max(np.abs(v))) if v.size else 0.0
