@@ -2,7 +2,7 @@
 
 * :func:`mutual_information` -- ``"ksg"`` (Kraskov et al. algorithm 1, exact, O(N log N)),
   ``"mixed"`` (atoms split off by the chain rule; for prices with atoms and ties),
-  ``"binned"`` (plug-in on a histogram, Miller–Madow corrected), ``"gao"`` (Gao et al. 2017
+  ``"binned"`` (equal-mass histograms, extrapolated in the bin count), ``"gao"`` (Gao et al. 2017
   as published, for comparison);
 * :func:`conditional_mutual_information` -- ``MI(X; Y | Z)``: ``"ksg"`` (Frenzel & Pompe 2007)
   and ``"mixed"`` (atoms of ``z`` split off; Mesner & Shalizi 2021 on the rest);

@@ -41,7 +41,9 @@ def _gao(x, y, *, n_neighbors, standardize, workers, **_):
 
 
 def _binned(x, y, *, bins=None, binning="equal-mass", max_categories=32, miller_madow=True, **_):
-    if x.ndim == 2:
+    if x.ndim == 2 or bins is None:
+        if x.ndim == 1:
+            x, y = x[:, None], y[:, None]
         return binned_mi_blocks(x, y, bins=bins, binning=binning,
                                 max_categories=max_categories, miller_madow=miller_madow)
     est = BinnedMI(bins=bins, binning=binning, max_categories=max_categories,
@@ -129,9 +131,13 @@ def mutual_information(
         estimated with a low-bias estimator (plug-in, Ross 2014, KSG); it equals ``"ksg"`` on
         tie-free data and the plug-in estimate on purely discrete data; for vectors an atom is
         a whole row of a block repeated ``n_neighbors + 1`` times or more. See
-        ``privauction.estimators._mixed``. ``"binned"``: plug-in on a histogram (see
-        :class:`BinnedMI`, which also takes data chunk by chunk). ``"gao"``: Gao et al.'s
-        (2017) Algorithm 1 as published, kept for comparison (biased on atoms; use "mixed").
+        ``privauction.estimators._mixed``. ``"binned"``: histograms of equal-mass bins; by
+        default the Richardson extrapolation of two of them (``b`` and ``2b`` bins per column,
+        ``b`` growing with ``n``, Grassberger entropies), which converges to the truth; with
+        ``bins`` given, the Miller–Madow plug-in on that one histogram (as :class:`BinnedMI`,
+        which also takes data chunk by chunk). See ``privauction.estimators._binned``.
+        ``"gao"``: Gao et al.'s (2017) Algorithm 1 as published, kept for comparison (biased
+        on atoms; use "mixed").
     n_neighbors : int
         ``k``, the number of neighbours (3, as scikit-learn and NPEET).
     base : float, optional
@@ -150,7 +156,8 @@ def mutual_information(
     workers : int
         Threads for the two-dimensional neighbour search (-1: all cores).
     bins, binning, max_categories, miller_madow
-        Options of ``"binned"`` (see :class:`BinnedMI`); ignored by the other methods.
+        Options of ``"binned"`` (see :class:`BinnedMI`; ``miller_madow`` applies only with
+        ``bins`` given); ignored by the other methods.
 
     Returns
     -------
