@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy.special import digamma
 
-from ._neighbors import SortedValues, count_within, kth_distance_2d
+from ._neighbors import SortedValues, count_within_self, kth_distance_2d
 
 __all__ = ["ksg_mi", "ksg_terms", "standardized", "ZeroRadiusError"]
 
@@ -96,7 +96,7 @@ def ksg_terms(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, order_x
     sx, sy = _pair(lambda a: SortedValues(*a), (x, order_x), (y, order_y), parallel)
     if sx.has_ties and sy.has_ties:
         _check_no_heavy_duplicates(sx, y, k)
-    eps = kth_distance_2d(x, y, k, workers=workers)
+    eps = kth_distance_2d(x, y, k, workers=workers, order_x=sx.order, order_y=sy.order)
     if not np.all(eps > 0):
         raise ZeroRadiusError(
             "some samples have n_neighbors identical copies, so the KSG radius is zero; use "
@@ -106,7 +106,7 @@ def ksg_terms(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, order_x
     def column_psi(col):
         # Counts include the point itself, so they are n + 1 directly.
         psi = np.empty(x.shape[0])
-        psi[col.order] = digamma(count_within(col, col.sorted, eps[col.order], strict=True))
+        psi[col.order] = digamma(count_within_self(col.sorted, eps[col.order], strict=True))
         return psi
 
     px, py = _pair(column_psi, sx, sy, parallel)
