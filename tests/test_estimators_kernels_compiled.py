@@ -96,3 +96,38 @@ def test_ksg_equals_the_scipy_reference(n):
     x, y = x / x.std(), y / y.std()
     got = mutual_information(x, y, standardize=False)
     assert got == pytest.approx(reference_ksg(x, y, 3), abs=1e-12)
+
+
+@pytest.mark.parametrize("d", [2, 3, 5])
+@pytest.mark.parametrize("kind", ["gaussian", "heavy-ties", "tree"])
+def test_block_counts_equal_the_definition(d, kind, monkeypatch):
+    # The compiled grid count (and, for heavy ties, the k-d tree it hands over to) against
+    # the plain definition, with own rows and with foreign queries, strict and not, and with
+    # two threads sharing the queries; "tree" forces the k-d tree fallback.
+    from privauction.estimators import _blocks
+    from privauction.estimators._blocks import count_ball
+
+    monkeypatch.setattr(_blocks, "_THREAD_MIN", 1000)
+    if kind == "tree":
+        monkeypatch.setattr(_blocks, "_GRID_MAX_LOAD", 0.0)
+
+    rng = np.random.default_rng(d)
+    n = 8_000
+    a = rng.standard_normal((n, d))
+    if kind != "gaussian":
+        a[:, 0] = rng.integers(0, 3, n)
+        a[:, 1] = np.round(a[:, 1], 1)
+    r = rng.choice([0.0, 0.1, 0.2, 0.35], n) * rng.random(n) ** 0.1
+    r[:50] = np.abs(a[:50, 0] - a[50:100, 0])  # radii equal to a distance: exact edges
+    q = np.round(rng.standard_normal((200, d)), 1)
+    rows = rng.choice(n, 200, replace=False)
+    for strict in (True, False):
+        got = count_ball(a, r, strict=strict, workers=2)
+        got_q = count_ball(a, r[:200], strict=strict, queries=q)
+        dist_rows = np.max(np.abs(a[rows][:, None, :] - a[None, :, :]), axis=2)
+        dist_q = np.max(np.abs(q[:, None, :] - a[None, :, :]), axis=2)
+        rr, rq = r[rows][:, None], r[:200][:, None]
+        want = np.sum(dist_rows < rr if strict else dist_rows <= rr, axis=1)
+        want_q = np.sum(dist_q < rq if strict else dist_q <= rq, axis=1)
+        np.testing.assert_array_equal(got[rows], want)
+        np.testing.assert_array_equal(got_q, want_q)

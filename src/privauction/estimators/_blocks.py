@@ -22,10 +22,14 @@ rule exactly as in :mod:`._mixed`, with the atom label of a block taken over its
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
+from ._kernels import cell_layout_nd, grid_count_nd
 from ._ksg import ZeroRadiusError, standardized
 from ._mixed import plugin_mi
 from ._neighbors import SortedValues, count_within
@@ -67,7 +71,13 @@ def kth_distance(pts: np.ndarray, k: int, *, workers: int = 1) -> np.ndarray:
 def count_ball(block: np.ndarray, radii: np.ndarray, *, strict: bool, workers: int = 1,
                queries: np.ndarray | None = None) -> np.ndarray:
     """``#{j : ‖v_j − q_i‖_∞ < r_i}`` (or ``<=``) for every query ``q_i`` (default: every row
-    of ``block``, which then counts itself)."""
+    of ``block``, which then counts itself).
+
+    One column: the sorted-column count of :mod:`._neighbors`. Several: the compiled grid
+    count :func:`._kernels.grid_count_nd` (exact comparisons); where ties crowd its cells, or
+    above 6 columns, a k-d tree (``cKDTree.query_ball_point``, ``<=`` at the float below the
+    radius for the strict count).
+    """
     q = block if queries is None else queries
     if block.shape[1] == 1:
         col = SortedValues(block[:, 0])
@@ -75,6 +85,11 @@ def count_ball(block: np.ndarray, radii: np.ndarray, *, strict: bool, workers: i
         out = np.empty(q.shape[0], dtype=np.int64)
         out[o] = count_within(col, q[o, 0], radii[o], strict=strict)
         return out
+    radii = np.ascontiguousarray(radii, dtype=np.float64)
+    if block.shape[1] <= _GRID_MAX_COLUMNS:
+        index = _GridIndex(block)
+        if index.load <= _GRID_MAX_LOAD:
+            return index.count(radii, strict=strict, workers=workers, queries=queries)
     r = np.maximum(np.nextafter(radii, -np.inf), 0.0) if strict else radii
     tree = cKDTree(block, leafsize=16, balanced_tree=False)
     out = np.empty(q.shape[0], dtype=np.int64)
@@ -85,6 +100,65 @@ def count_ball(block: np.ndarray, radii: np.ndarray, *, strict: bool, workers: i
     if strict:
         out[radii <= 0] = 0  # nothing is at distance < 0
     return out
+
+
+_GRID_MAX_COLUMNS = 6
+_THREAD_MIN = 20_000  # fewer queries than this are not worth a thread pool
+_GRID_MAX_LOAD = 64.0  # mean size of the cell a point sits in; above it, heavy ties: the tree
+
+
+class _GridIndex:
+    """A block's points stored cell by cell in a ``g^d`` grid of equal-mass bands (band ``c``
+    of axis ``j``: the points of rank ``c n / g`` to ``(c + 1) n / g`` along it), about four
+    points per cell."""
+
+    def __init__(self, block: np.ndarray):
+        n, d = block.shape
+        g = max(1, int((n / 4.0) ** (1.0 / d)))
+        bands = np.empty((n, d), dtype=np.int64)
+        left = np.empty((d, g + 1))
+        first = (np.arange(g) * n + g - 1) // g
+        band = (np.arange(n) * g) // n
+        for j in range(d):
+            o = np.argsort(block[:, j], kind="stable")
+            left[j, :g] = block[o[first], j]
+            bands[o, j] = band
+        left[:, 0] = -np.inf
+        left[:, g] = np.inf
+        order, start, _ = cell_layout_nd(bands, g)
+        sizes = np.diff(start).astype(np.float64)
+        self.load = float(sizes @ sizes) / n
+        self.order, self.start, self.g, self.left = order, start, g, left
+        self.pts = np.ascontiguousarray(block[order])
+        self.bands = np.ascontiguousarray(bands[order])
+
+    def count(self, radii, *, strict, workers=1, queries=None):
+        if queries is None:  # the stored points, queried in cell order (cache-friendly)
+            q, qb, r = self.pts, self.bands, radii[self.order]
+        else:
+            q = np.ascontiguousarray(queries)
+            qb = np.empty(q.shape, dtype=np.int64)
+            for j in range(q.shape[1]):
+                qb[:, j] = np.searchsorted(self.left[j, 1:self.g], q[:, j], side="right")
+            r = radii
+        res = np.empty(q.shape[0], dtype=np.int64)
+        args = (self.pts, self.bands, self.start, self.g, self.left)
+        threads = (os.cpu_count() or 1) if workers == -1 else workers
+        if threads == 1 or q.shape[0] < _THREAD_MIN:
+            grid_count_nd(*args, q, qb, r, bool(strict), res)
+        else:
+            cuts = np.linspace(0, q.shape[0], threads + 1).astype(np.int64)
+            with ThreadPoolExecutor(max_workers=threads) as pool:
+                jobs = [pool.submit(grid_count_nd, *args, q[a:b], qb[a:b], r[a:b],
+                                    bool(strict), res[a:b])
+                        for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+                for job in jobs:
+                    job.result()
+        if queries is not None:
+            return res
+        out = np.empty_like(res)
+        out[self.order] = res
+        return out
 
 
 def ksg_mi_blocks(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1) -> float:

@@ -194,3 +194,137 @@ def count_sorted_self(v, radii, strict, out):
             else:
                 lo = mid
         out[i] = hi - first
+
+
+@numba.njit(cache=True, nogil=True)
+def cell_layout_nd(bands, g):
+    """Counting sort of points by their cell in a ``g^d`` grid: ``bands[i, j]`` is point
+    ``i``'s cell along axis ``j``. Returns ``(order, start, cell)`` with the points of cell
+    ``c`` at ``order[start[c]:start[c + 1]]`` and ``cell[i]`` point ``i``'s cell."""
+    n, d = bands.shape
+    cell = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        c = 0
+        for j in range(d - 1, -1, -1):
+            c = c * g + bands[i, j]
+        cell[i] = c
+    m = g**d
+    start = np.zeros(m + 1, dtype=np.int64)
+    for i in range(n):
+        start[cell[i] + 1] += 1
+    for c in range(m):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        order[fill[cell[i]]] = i
+        fill[cell[i]] += 1
+    return order, start, cell
+
+
+@numba.njit(cache=True, nogil=True)
+def grid_count_nd(pts, bands, start, g, left, queries, qbands, radii, strict, out):
+    """``out[i] = #{stored points p : max_j |p_j − q_ij| < r_i}`` (``<=`` unless ``strict``).
+
+    ``pts`` (n, d) and ``bands`` are the stored points and their cells along each axis,
+    stored cell by cell with axis 0 the fastest (``start`` from :func:`cell_layout_nd`);
+    ``left[j, c]`` is the smallest value of axis ``j`` in band ``c`` (``left[j, 0] = -inf``,
+    ``left[j, g] = +inf``), so band ``c`` holds values in ``[left[j, c], left[j, c + 1]]``.
+
+    For query ``q``, along each axis the bands are walked outward from its own until one is
+    wholly out of reach (``q − right >= r`` or ``left − q >= r``: every value of the band is
+    then out of reach, as subtraction rounds monotonically); the bands wholly in reach
+    (``q − left < r`` and ``right − q < r``) form an inner interval. The box of cells is
+    visited as pencils along axis 0, whose cells are contiguous in storage: a pencil wholly in
+    reach on the other axes adds the points of its inner cells at once (a difference of
+    ``start``) and compares those of its end cells; any other pencil compares all its points.
+    """
+    n, d = pts.shape
+    lo = np.empty(d, dtype=np.int64)
+    hi = np.empty(d, dtype=np.int64)
+    ilo = np.empty(d, dtype=np.int64)
+    ihi = np.empty(d, dtype=np.int64)
+    idx = np.empty(d, dtype=np.int64)
+    stride = np.empty(d, dtype=np.int64)
+    s = 1
+    for j in range(d):
+        stride[j] = s
+        s *= g
+    for i in range(queries.shape[0]):
+        r = radii[i]
+        if strict and not r > 0:
+            out[i] = 0
+            continue
+        for j in range(d):
+            x = queries[i, j]
+            c = qbands[i, j]
+            while c > 0:
+                gap = x - left[j, c]  # q minus the right edge of band c - 1
+                if (gap >= r) if strict else (gap > r):
+                    break
+                c -= 1
+            lo[j] = c
+            c = qbands[i, j]
+            while c < g - 1:
+                gap = left[j, c + 1] - x  # left edge of band c + 1 minus q
+                if (gap >= r) if strict else (gap > r):
+                    break
+                c += 1
+            hi[j] = c
+            # inner interval: bands with q - left < r and right - q < r (may be empty)
+            a = lo[j]
+            while a <= hi[j]:
+                e1 = x - left[j, a]
+                e2 = left[j, a + 1] - x
+                if (e1 < r and e2 < r) if strict else (e1 <= r and e2 <= r):
+                    break
+                a += 1
+            b = hi[j]
+            while b >= a:
+                e1 = x - left[j, b]
+                e2 = left[j, b + 1] - x
+                if (e1 < r and e2 < r) if strict else (e1 <= r and e2 <= r):
+                    break
+                b -= 1
+            ilo[j] = a
+            ihi[j] = b
+        for j in range(d):
+            idx[j] = lo[j]
+        total = 0
+        while True:  # one pencil: axis 0 from lo[0] to hi[0] at (idx[1], ..., idx[d-1])
+            base = 0
+            inner = True
+            for j in range(1, d):
+                base += idx[j] * stride[j]
+                if idx[j] < ilo[j] or idx[j] > ihi[j]:
+                    inner = False
+            p0 = start[base + lo[0]]
+            p1 = start[base + hi[0] + 1]
+            if inner and ilo[0] <= ihi[0]:
+                m0 = start[base + ilo[0]]
+                m1 = start[base + ihi[0] + 1]
+                total += m1 - m0
+                ranges = ((p0, m0), (m1, p1))
+            else:
+                ranges = ((p0, p1), (p1, p1))
+            for rg in ranges:
+                for p in range(rg[0], rg[1]):
+                    ok = True
+                    for j in range(d):
+                        dj = abs(pts[p, j] - queries[i, j])
+                        if (dj >= r) if strict else (dj > r):
+                            ok = False
+                            break
+                    if ok:
+                        total += 1
+            # odometer over axes 1 .. d-1
+            j = 1
+            while j < d:
+                idx[j] += 1
+                if idx[j] <= hi[j]:
+                    break
+                idx[j] = lo[j]
+                j += 1
+            if j >= d:
+                break
+        out[i] = total
