@@ -33,13 +33,13 @@ def cell_layout(cx, cy, g):
     n = cx.shape[0]
     start = np.zeros(g * g + 1, dtype=np.int64)
     for i in range(n):
-        start[cx[i] * g + cy[i] + 1] += 1
+        start[np.int64(cx[i]) * g + cy[i] + 1] += 1
     for c in range(g * g):
         start[c + 1] += start[c]
     fill = start[:-1].copy()
     order = np.empty(n, dtype=np.int64)
     for i in range(n):
-        c = cx[i] * g + cy[i]
+        c = np.int64(cx[i]) * g + cy[i]
         order[fill[c]] = i
         fill[c] += 1
     return order, start

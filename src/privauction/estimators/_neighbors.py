@@ -38,7 +38,7 @@ class SortedValues:
     Built once per column and reused by every count on it.
     """
 
-    __slots__ = ("order", "sorted", "unique", "cum", "has_ties")
+    __slots__ = ("order", "sorted", "unique", "_cum", "has_ties")
 
     def __init__(self, values: np.ndarray, order: np.ndarray | None = None):
         self.order = np.argsort(values) if order is None else order
@@ -51,10 +51,17 @@ class SortedValues:
         if self.has_ties:
             starts = np.flatnonzero(new)
             self.unique = self.sorted[starts]
-            self.cum = np.append(starts, self.sorted.shape[0])
+            self._cum = np.append(starts, self.sorted.shape[0])
         else:
             self.unique = self.sorted
-            self.cum = np.arange(self.sorted.shape[0] + 1)
+            self._cum = None  # 0, 1, ..., n: made when first asked for (KSG never asks)
+
+    @property
+    def cum(self) -> np.ndarray:
+        """Number of values below each distinct value, and ``n`` last."""
+        if self._cum is None:
+            self._cum = np.arange(self.sorted.shape[0] + 1)
+        return self._cum
 
 
 def count_within(col: SortedValues, centers, radii, *, strict: bool = True) -> np.ndarray:
@@ -187,16 +194,22 @@ def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
     left_x = np.concatenate((x[ox[first]], [np.inf]))
     left_y = np.concatenate((y[oy[first]], [np.inf]))
     left_x[0] = left_y[0] = -np.inf
-    band = (np.arange(n) * g) // n
-    cx = np.empty(n, dtype=np.int64)
-    cy = np.empty(n, dtype=np.int64)
+    # Cells as int32 (g < 2^31 / g always holds here): the arrays of this search are the
+    # peak memory of a 2-D KSG estimate.
+    band = ((np.arange(n, dtype=np.int64) * g) // n).astype(np.int32)
+    cx = np.empty(n, dtype=np.int32)
+    cy = np.empty(n, dtype=np.int32)
     cx[ox] = band
     cy[oy] = band
+    del band
     order, start = cell_layout(cx, cy, g)
     sizes = np.diff(start).astype(np.float64)
     if float(sizes @ sizes) > _MAX_LOAD * n:  # the work of the search grows like Σ size²
         return kth_distance_2d_tree(x, y, k, workers=workers)
-    xs, ys, cxs, cys = x[order], y[order], cx[order], cy[order]
+    del sizes
+    cxs, cys = cx[order], cy[order]
+    del cx, cy
+    xs, ys = x[order], y[order]
     dist = np.empty(n)
     threads = _threads(workers)
     if threads == 1 or n < 50_000:
@@ -209,6 +222,7 @@ def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
                     for t in range(threads)]
             for job in jobs:
                 job.result()
+    del xs, ys, cxs, cys
     out = np.empty(n)
     out[order] = dist
     return out
