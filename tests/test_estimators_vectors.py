@@ -228,3 +228,25 @@ def test_mixed_cmi_on_continuous_z_is_frenzel_pompe():
     y = x + rng.standard_normal(3000)
     assert conditional_mutual_information(x, y, z, method="mixed") == pytest.approx(
         conditional_mutual_information(x, y, z, method="ksg"), abs=1e-12)
+
+
+def test_vector_options_jitter_base_and_standardize():
+    x, y = gaussian_blocks(3000, 7)
+    z = np.random.default_rng(9).standard_normal(3000)
+    # jitter is drawn from rng: reproducible, and tiny jitter barely moves the estimate
+    a = mutual_information(x, y, jitter=1e-10, rng=3)
+    assert a == mutual_information(x, y, jitter=1e-10, rng=3)
+    assert a == pytest.approx(mutual_information(x, y), abs=1e-6)
+    c = conditional_mutual_information(x, y, z, jitter=1e-10, rng=3)
+    assert c == pytest.approx(conditional_mutual_information(x, y, z), abs=1e-6)
+    # bits
+    assert conditional_mutual_information(x, y, z, base=2) == pytest.approx(
+        conditional_mutual_information(x, y, z) / math.log(2), abs=1e-12)
+    # standardize=False: the raw scales enter the max-norm, so a stretched column changes it
+    stretched = x * np.array([1.0, 50.0])
+    assert mutual_information(stretched, y) == pytest.approx(mutual_information(x, y),
+                                                             abs=1e-9)
+    assert mutual_information(stretched, y, standardize=False) != pytest.approx(
+        mutual_information(x, y), abs=1e-3)
+    with pytest.raises(TypeError, match="`standardize` must be True or False"):
+        conditional_mutual_information(x, y, z, standardize="yes")
