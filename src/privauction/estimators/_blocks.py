@@ -192,7 +192,7 @@ def ross_mi_block(labels: np.ndarray, v: np.ndarray, k: int, *, workers: int = 1
     max-norm distance to the ``k_i``-th nearest row of the same label, and
     ``m_i = #{j ≠ i : ‖v_j − v_i‖_∞ <= d_i}``. As :func:`._mixed.ross_mi` (which it equals on
     one column): singleton classes are left out, a class of ``N_L <= k`` rows uses
-    ``k_L = N_L − 1``.
+    ``k_L = N_L − 1`` (its farthest other row).
     """
     _, codes, sizes = np.unique(labels, return_inverse=True, return_counts=True)
     codes = codes.reshape(-1)
@@ -204,18 +204,16 @@ def ross_mi_block(labels: np.ndarray, v: np.ndarray, k: int, *, workers: int = 1
     if sizes.shape[0] <= 1:
         return 0.0
     n = v.shape[0]
-    # Same-label neighbours only: one extra coordinate ``label × (2 · span + 1)`` puts every
-    # other label farther away than any same-label row (the offset is an exact float).
-    span = float(np.max(v.max(axis=0) - v.min(axis=0)))
-    pts = np.hstack((v, (codes * (2.0 * span + 1.0))[:, None]))
     k_i = np.minimum(k, sizes - 1)[codes]
-    kq = int(min(k, sizes.max() - 1))
-    tree = cKDTree(pts, leafsize=16, balanced_tree=False)
     d = np.empty(n)
-    for start in range(0, n, _CHUNK):
-        sl = slice(start, start + _CHUNK)
-        dist = tree.query(pts[sl], k=kq + 1, p=np.inf, workers=workers)[0]
-        d[sl] = dist[np.arange(dist.shape[0]), k_i[sl]]
+    for label in range(sizes.shape[0]):  # one tree per label (a handful: atoms + the rest)
+        rows = np.flatnonzero(codes == label)
+        k_l = int(min(k, rows.shape[0] - 1))
+        pts = v[rows]
+        tree = cKDTree(pts, leafsize=16, balanced_tree=False)
+        for start in range(0, rows.shape[0], _CHUNK):
+            sl = slice(start, start + _CHUNK)
+            d[rows[sl]] = tree.query(pts[sl], k=k_l + 1, p=np.inf, workers=workers)[0][:, k_l]
     m_i = count_ball(v, d, strict=False, workers=workers) - 1
     return float(
         digamma(n) + np.mean(digamma(k_i)) - np.sum(sizes * digamma(sizes)) / n
@@ -238,13 +236,16 @@ def mixed_mi_blocks(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
     scale = standardized_block if standardize else (lambda blk: blk)
     if a_cont.all() and b_cont.all():
         return ksg_mi_blocks(scale(x), scale(y), k, workers=workers)
+    # Ross's max-norm distances mix the columns of a block: standardise blocks of two or
+    # more columns (one column is scale-free and is left exactly as the 1-D code has it).
+    ross_scale = lambda blk: scale(blk) if blk.shape[1] > 1 else blk  # noqa: E731
     total = plugin_mi(a, b)
     nb_c = int(b_cont.sum())
     if nb_c > 1:
-        total += nb_c / n * ross_mi_block(a[b_cont], y[b_cont], k, workers=workers)
+        total += nb_c / n * ross_mi_block(a[b_cont], ross_scale(y[b_cont]), k, workers=workers)
     na_c = int(a_cont.sum())
     if na_c > 1:
-        total += na_c / n * ross_mi_block(b[a_cont], x[a_cont], k, workers=workers)
+        total += na_c / n * ross_mi_block(b[a_cont], ross_scale(x[a_cont]), k, workers=workers)
     both = a_cont & b_cont
     n_both = int(both.sum())
     if n_both > k:
