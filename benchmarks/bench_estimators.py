@@ -1,38 +1,43 @@
 """Speed, agreement and memory of privauction's MI estimators against scikit-learn and NPEET
-(issue 3), side by side in one run.
+(issue 11), side by side in one run, everything on one thread.
 
-Data: N pairs of a bivariate Gaussian (ρ = 0.6), standardised once so that every tool sees the
-same numbers (scikit-learn rescales by the standard deviation, NPEET does not). For N = 10^4,
-10^5, 10^6 it times
+The thread pools of numba, OpenMP, MKL and OpenBLAS are set to one thread before anything is
+imported, and every estimator runs with its defaults for one thread (``workers=1``;
+scikit-learn's ``n_jobs`` only splits feature columns anyway). Contenders are timed round-robin
+(ours, theirs, ours, theirs, ...) so that a change of load on the shared machine hits both; the
+best time of each is reported, and the ratio of the best times.
 
-* ``mutual_information(method="ksg")`` with 1 and 2 threads, ``"mixed"`` (2 threads) and
-  ``"binned"``;
-* scikit-learn ``mutual_info_regression(n_neighbors=3)`` as users call it (noise added);
-* NPEET ``mi(x, y, k=3)`` (package ``npeet-plus``) as users call it (noise added, converted to
-  nats);
+* 2-D KSG: N pairs of a bivariate Gaussian (ρ = 0.6), standardised once; ours
+  ``mutual_information(x, y)`` against scikit-learn ``mutual_info_regression(n_neighbors=3)``
+  as users call it (it rescales and adds noise), at N = 10^5 and 10^6 (goal at 10^6: >= 15x);
+* vector MI, d_x = d_y = 3, N = 10^5: y = 0.6 x + 0.8 e coordinate-wise; ours against NPEET
+  ``mi(x, y, k=3, base=e)`` (package npeet-plus; NPEET's default base is 2; goal >= 5x);
+* CMI, N = 10^5: z ~ N(0, 1), x = z + e1, y = x + e2; ours ``conditional_mutual_information``
+  against NPEET ``cmi(x, y, z, k=3, base=e)`` (goal >= 5x);
+* agreement: the same numbers with the other tool's noise switched off (scikit-learn's kernel
+  ``_compute_mi_cc``; NPEET with ``add_noise`` the identity);
+* peak memory at N = 10^6 in a fresh process (goal < 400 MB).
 
-and checks agreement with the noise switched off: scikit-learn's own kernel
-``_compute_mi_cc`` (the function ``mutual_info_regression`` calls after scaling and adding
-noise) and NPEET's ``mi`` with its ``add_noise`` replaced by the identity. It then times "mixed"
-against "ksg" on auction prices with atoms ({0,K} lottery, reserve price) and measures the peak
-memory (RSS above the loaded data, in a fresh process) of "ksg" and "mixed" at 10^6.
-
-Usage:  python benchmarks/bench_estimators.py [--sizes 10000 100000 1000000] [--repeats 3]
+Usage:  nice python benchmarks/bench_estimators.py [--repeats 3] [--other-repeats 2]
 Writes benchmarks/results/bench_estimators.txt.
 """
 
 from __future__ import annotations
 
-import argparse
-import json
-import math
 import os
-import pathlib
-import subprocess
-import sys
-import time
 
-import numpy as np
+for _var in ("NUMBA_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
+    os.environ[_var] = "1"
+
+import argparse  # noqa: E402
+import json  # noqa: E402
+import math  # noqa: E402
+import pathlib  # noqa: E402
+import subprocess  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+
+import numpy as np  # noqa: E402
 
 MEMORY_CHILD = r"""
 import json, sys
@@ -54,51 +59,40 @@ mutual_information(x[:1000], y[:1000], method=method)            # warm-up: impo
 before = status("VmRSS")
 with open("/proc/self/clear_refs", "w") as fh:                    # reset the peak (VmHWM)
     fh.write("5")
-mutual_information(x, y, method=method, workers=2)
+mutual_information(x, y, method=method)
 print(json.dumps({"before_mb": before, "peak_mb": status("VmHWM")}))
 """
 
 
-def best_time(fn, repeats):
-    best, value = math.inf, None
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        value = fn()
-        best = min(best, time.perf_counter() - t0)
-    return best, value
-
-
-def best_times(fns, repeats):
-    """Best time and value of each function, run round-robin so that a change in the machine's
-    load (it is shared) hits every contender alike."""
+def round_robin(fns, repeats):
+    """Best time and last value of each function, run in turn ``repeats[i]`` times each."""
     best = [math.inf] * len(fns)
     values = [None] * len(fns)
-    for _ in range(repeats):
+    for r in range(max(repeats)):
         for i, fn in enumerate(fns):
+            if r >= repeats[i]:
+                continue
             t0 = time.perf_counter()
             values[i] = fn()
             best[i] = min(best[i], time.perf_counter() - t0)
-    return list(zip(best, values, strict=True))
+    return best, values
 
 
 def main(argv=None):
     ap = argparse.ArgumentParser()
-    ap.add_argument("--sizes", type=int, nargs="+", default=[10_000, 100_000, 1_000_000])
-    ap.add_argument("--repeats", type=int, default=5)
-    ap.add_argument("--other-repeats", type=int, default=2,
-                    help="repeats of scikit-learn and NPEET at 10^6 (each takes ~10 s)")
+    ap.add_argument("--repeats", type=int, default=3, help="runs of ours")
+    ap.add_argument("--other-repeats", type=int, default=2, help="runs of scikit-learn / NPEET")
     ap.add_argument("--out", default=str(pathlib.Path(__file__).parent / "results" /
                                          "bench_estimators.txt"))
     args = ap.parse_args(argv)
 
     import npeet_plus.estimators as npeet
+    import numba
     import sklearn
-    from scipy import stats
     from sklearn.feature_selection import mutual_info_regression
     from sklearn.feature_selection._mutual_info import _compute_mi_cc
 
-    import privauction as pa
-    from privauction.estimators import mutual_information
+    from privauction.estimators import conditional_mutual_information, mutual_information
 
     lines = []
 
@@ -106,82 +100,98 @@ def main(argv=None):
         print(s, flush=True)
         lines.append(s)
 
-    say("# MI estimators: privauction vs scikit-learn vs NPEET, k = 3, nats")
+    reps = [args.repeats, args.other_repeats]
+    say("# MI estimators, one thread each: privauction vs scikit-learn vs NPEET, k = 3, nats")
     say(f"# {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}; python "
-        f"{sys.version.split()[0]}, numpy {np.__version__}, scikit-learn {sklearn.__version__},"
-        f" npeet-plus; {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f} at start")
-    say(f"# times: best of {args.repeats} runs, ours round-robin ({args.other_repeats} runs of the "
-        "other tools at 10^6), seconds")
+        f"{sys.version.split()[0]}, numpy {np.__version__}, numba {numba.__version__}, "
+        f"scikit-learn {sklearn.__version__}, npeet-plus; {os.cpu_count()} cores; load "
+        f"average {os.getloadavg()[0]:.1f} at start")
+    say(f"# best of {args.repeats} runs (ours) / {args.other_repeats} (theirs), round-robin; "
+        "NUMBA/OMP/MKL/OPENBLAS threads = 1")
+    # warm-up: numba kernels load from their cache (or compile) once per process
+    w = np.random.default_rng(0).standard_normal((2000, 3))
+    mutual_information(w[:, 0], w[:, 1])
+    mutual_information(w, w[::-1])
+    conditional_mutual_information(w[:, 0], w[:, 1], w[:, 2])
     say()
-    say(f"{'N':>8s} {'ksg 1thr':>9s} {'ksg 2thr':>9s} {'mixed 2':>8s} {'binned':>7s} "
-        f"{'sklearn':>8s} {'NPEET':>7s} {'sk/ksg1':>8s} {'sk/ksg2':>8s} {'NPEET/ksg2':>10s} "
-        f"{'mixed/ksg':>9s}")
-    agree = []
+
     real_add_noise = npeet.add_noise
-    for n in args.sizes:
+    rows = []
+
+    say("## 2-D KSG vs scikit-learn mutual_info_regression")
+    say(f"{'N':>8s} {'ours s':>8s} {'sklearn s':>10s} {'ratio':>6s} {'ours MI':>18s} "
+        f"{'|ours - sk kernel|':>19s} {'|ours - sk noisy|':>18s}")
+    for n in (100_000, 1_000_000):
         rng = np.random.default_rng(n)
         x = rng.standard_normal(n)
         y = 0.6 * x + 0.8 * rng.standard_normal(n)
         x, y = x / x.std(), y / y.std()
-        rep_other = args.other_repeats if n >= 1_000_000 else args.repeats
-        (t_k1, v_k), (t_k2, _), (t_m2, v_m), (t_b, _) = best_times([
+        (t_o, t_s), (v_o, v_s) = round_robin([
             lambda x=x, y=y: mutual_information(x, y, standardize=False),
-            lambda x=x, y=y: mutual_information(x, y, standardize=False, workers=2),
-            lambda x=x, y=y: mutual_information(x, y, method="mixed", standardize=False,
-                                                workers=2),
-            lambda x=x, y=y: mutual_information(x, y, method="binned"),
-        ], args.repeats)
-        t_sk, v_sk_noisy = best_time(
             lambda x=x, y=y: float(mutual_info_regression(
-                x[:, None], y, n_neighbors=3, random_state=0)[0]), rep_other)
-        npeet.add_noise = real_add_noise
-        t_np, v_np_noisy = best_time(
-            lambda x=x, y=y: float(npeet.mi(x[:, None], y[:, None], k=3, base=math.e)), rep_other)
-        v_sk = float(_compute_mi_cc(x, y, 3))
-        npeet.add_noise = lambda a, intens=0.0: a
-        v_np = float(npeet.mi(x[:, None], y[:, None], k=3, base=math.e))
-        npeet.add_noise = real_add_noise
-        say(f"{n:8d} {t_k1:9.3f} {t_k2:9.3f} {t_m2:8.3f} {t_b:7.3f} {t_sk:8.3f} {t_np:7.3f} "
-            f"{t_sk / t_k1:8.1f} {t_sk / t_k2:8.1f} {t_np / t_k2:10.1f} {t_m2 / t_k2:9.2f}")
-        agree.append((n, v_k, v_m, v_sk, v_np, v_sk_noisy, v_np_noisy))
-    say()
-    say("## Agreement (noise off: scikit-learn's _compute_mi_cc; NPEET mi with add_noise = "
-        "identity)")
-    say(f"{'N':>8s} {'ours ksg':>20s} {'|ours - sklearn|':>17s} {'|ours - NPEET|':>15s} "
-        f"{'mixed == ksg':>12s} {'|ours - sklearn, noise on|':>27s} "
-        f"{'|ours - NPEET, noise on|':>25s}")
-    for n, v_k, v_m, v_sk, v_np, v_skn, v_npn in agree:
-        say(f"{n:8d} {v_k:20.15f} {abs(v_k - v_sk):17.2e} {abs(v_k - v_np):15.2e} "
-            f"{str(v_m == v_k):>12s} {abs(v_k - v_skn):27.2e} {abs(v_k - v_npn):25.2e}")
-    say("Notes: scikit-learn clips at 0 (not visible here, MI = 0.223). With noise on, both tools")
-    say("perturb every point by ~1e-10, which reorders near-equal neighbour distances; NPEET also")
-    say("subtracts 1e-15 from the radius instead of a strict comparison.")
+                x[:, None], y, n_neighbors=3, random_state=0)[0]),
+        ], reps)
+        v_kernel = float(_compute_mi_cc(x, y, 3))
+        say(f"{n:8d} {t_o:8.3f} {t_s:10.3f} {t_s / t_o:6.1f} {v_o:18.15f} "
+            f"{abs(v_o - v_kernel):19.2e} {abs(v_o - v_s):18.2e}")
+        rows.append(("2-D KSG", n, t_o, t_s))
     say()
 
-    say("## Atoms: 'mixed' vs 'ksg' on auction prices (2 threads)")
-    prior = stats.uniform(0, 1)
-    for label, mech in (("{0,K} lottery K=2", pa.mechanisms.ZeroKLottery(2)),
-                        ("reserve r=0.5", pa.mechanisms.ReservePrice(0.5))):
-        for n in args.sizes:
-            out = pa.simulate(mech, prior, 2, n, rng=1)
-            w, p = out.winner_value[out.sold], out.price[out.sold]
-            (t_m, v_m), (t_k, v_k) = best_times([
-                lambda w=w, p=p: mutual_information(w, p, method="mixed", workers=2),
-                lambda w=w, p=p: mutual_information(w, p, method="ksg", workers=2),
-            ], args.repeats)
-            say(f"{label:18s} N={n:8d} mixed {t_m:7.3f} s ({v_m:.5f})  ksg {t_k:7.3f} s "
-                f"({v_k:.5f})  mixed/ksg {t_m / t_k:5.2f}")
+    say("## Vector MI, d_x = d_y = 3, vs NPEET mi (base e)")
+    n = 100_000
+    rng = np.random.default_rng(3)
+    x = rng.standard_normal((n, 3))
+    y = 0.6 * x + 0.8 * rng.standard_normal((n, 3))
+    x, y = x / x.std(axis=0), y / y.std(axis=0)
+    npeet.add_noise = real_add_noise
+    (t_o, t_n), (v_o, v_n) = round_robin([
+        lambda: mutual_information(x, y, standardize=False),
+        lambda: float(npeet.mi(x, y, k=3, base=math.e)),
+    ], reps)
+    npeet.add_noise = lambda a, intens=0.0: a
+    v_quiet = float(npeet.mi(x, y, k=3, base=math.e))
+    npeet.add_noise = real_add_noise
+    say(f"N = {n}: ours {t_o:.3f} s, NPEET {t_n:.3f} s, ratio {t_n / t_o:.1f}; ours "
+        f"{v_o:.15f} (truth {-1.5 * math.log(0.64):.6f}); |ours - NPEET noise off| "
+        f"{abs(v_o - v_quiet):.2e}, noise on {abs(v_o - v_n):.2e}")
+    rows.append(("3x3 MI", n, t_o, t_n))
     say()
 
-    say("## Peak memory at N = 10^6 (fresh process: resident set before the estimate, with the")
-    say("## interpreter, the imported libraries and the two input columns (16 MB), and its peak")
-    say("## during the estimate, from /proc VmHWM after resetting it)")
+    say("## CMI vs NPEET cmi (base e)")
+    rng = np.random.default_rng(4)
+    z = rng.standard_normal(n)
+    x1 = z + rng.standard_normal(n)
+    y1 = x1 + rng.standard_normal(n)
+    x1, y1, z = x1 / x1.std(), y1 / y1.std(), z / z.std()
+    (t_o, t_n), (v_o, v_n) = round_robin([
+        lambda: conditional_mutual_information(x1, y1, z, standardize=False),
+        lambda: float(npeet.cmi(x1[:, None], y1[:, None], z[:, None], k=3, base=math.e)),
+    ], reps)
+    npeet.add_noise = lambda a, intens=0.0: a
+    v_quiet = float(npeet.cmi(x1[:, None], y1[:, None], z[:, None], k=3, base=math.e))
+    npeet.add_noise = real_add_noise
+    say(f"N = {n}: ours {t_o:.3f} s, NPEET {t_n:.3f} s, ratio {t_n / t_o:.1f}; ours "
+        f"{v_o:.15f} (truth {0.5 * math.log(2):.6f}); |ours - NPEET noise off| "
+        f"{abs(v_o - v_quiet):.2e}, noise on {abs(v_o - v_n):.2e}")
+    say("(NPEET subtracts 1e-15 from each radius where we compare strictly: with the noise off")
+    say(" the two can differ on a point whose neighbour sits at exactly the radius.)")
+    rows.append(("CMI", n, t_o, t_n))
+    say()
+
+    say("## Peak memory at N = 10^6, one thread (fresh process: resident set before the")
+    say("## estimate, with the interpreter, libraries, compiled kernels and the two input")
+    say("## columns (16 MB), and its peak during the estimate, from /proc VmHWM after a reset)")
+    env = dict(os.environ)
     for method in ("ksg", "mixed", "binned"):
         res = subprocess.run([sys.executable, "-c", MEMORY_CHILD, method, str(10**6)],
-                             capture_output=True, text=True, check=True)
+                             capture_output=True, text=True, check=True, env=env)
         r = json.loads(res.stdout)
         say(f"{method:7s} RSS before {r['before_mb']:7.1f} MB, peak {r['peak_mb']:7.1f} MB, "
             f"growth {r['peak_mb'] - r['before_mb']:6.1f} MB")
+    say()
+    say("## Summary (ratio = their best time / our best time)")
+    for name, n, t_o, t_t in rows:
+        say(f"{name:8s} N = {n:>8d}: {t_t / t_o:5.1f}x")
     pathlib.Path(args.out).write_text("\n".join(lines) + "\n")
 
 

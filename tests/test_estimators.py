@@ -117,7 +117,8 @@ def test_ksg_refuses_atoms_with_a_clear_error():
         ([1.0, 2.0, np.nan, 4.0, 5.0], [1.0] * 5, ValueError, "finite"),
         ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0], ValueError, "at least 4"),
         (["a", "b", "c", "d"], [1.0] * 4, TypeError, "real numbers"),
-        (np.ones((5, 2)), np.ones(5), ValueError, "1-D"),
+        (np.ones((5, 2, 1)), np.ones(5), ValueError, r"shape \(n,\) or \(n, d\)"),
+        (np.ones((5, 0)), np.ones(5), ValueError, "at least one column"),
     ],
 )
 def test_input_validation(x, y, exc, match):

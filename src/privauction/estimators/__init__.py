@@ -2,8 +2,11 @@
 
 * :func:`mutual_information` -- ``"ksg"`` (Kraskov et al. algorithm 1, exact, O(N log N)),
   ``"mixed"`` (atoms split off by the chain rule; for prices with atoms and ties),
-  ``"binned"`` (plug-in on a histogram, Miller–Madow corrected), ``"gao"`` (Gao et al. 2017
+  ``"binned"`` (equal-mass histograms, extrapolated in the bin count), ``"gao"`` (Gao et al. 2017
   as published, for comparison);
+* :func:`conditional_mutual_information` -- ``MI(X; Y | Z)``: ``"ksg"`` (Frenzel & Pompe 2007)
+  and ``"mixed"`` (atoms of ``z`` split off; Mesner & Shalizi 2021 on the rest);
+  ``x``, ``y`` (and ``z``) may be vectors, shape ``(n, d)``, in both functions;
 * :class:`BinnedMI` -- the binned estimator fed chunk by chunk (10^8 samples in O(bins²) memory);
 * :func:`estimate_privacy_loss` -- Definition 2 of the auction paper from simulated
   :class:`~privauction.Outcomes`, with a subsampling interval (or the observer's CLT interval),
@@ -19,7 +22,7 @@ mistake it for a finite number. ``detect_infinite=False`` gives the finite-sampl
 which then grows without bound with the number of auctions.
 """
 
-from ._api import mutual_information
+from ._api import conditional_mutual_information, mutual_information
 from ._binned import BinnedMI
 from .privacy_loss import (
     InfinitePrivacyLossWarning,
@@ -31,6 +34,7 @@ __all__ = [
     "BinnedMI",
     "InfinitePrivacyLossWarning",
     "PrivacyLossEstimate",
+    "conditional_mutual_information",
     "estimate_privacy_loss",
     "mutual_information",
 ]

@@ -9,7 +9,10 @@ import numpy as np
 
 from .._validation import check_int, check_real
 
-__all__ = ["as_samples", "as_column", "check_base", "check_n_neighbors", "log_base"]
+__all__ = [
+    "as_samples", "as_column", "as_block", "as_blocks", "check_base", "check_n_neighbors",
+    "log_base",
+]
 
 
 def as_column(values, name: str) -> np.ndarray:
@@ -60,6 +63,62 @@ def as_samples(x, y, *, min_samples: int) -> tuple[np.ndarray, np.ndarray]:
             f"{x.shape[0]}"
         )
     return x, y
+
+
+def as_block(values, name: str) -> np.ndarray:
+    """``values`` as a C-contiguous float64 array of shape ``(n, d)``, ``d >= 1``, or raise.
+
+    A 1-D array of ``n`` samples becomes one column ``(n, 1)``; a 2-D array holds one sample
+    per row. Errors name ``name``: ``TypeError`` for non-real values, ``ValueError`` for other
+    shapes, no columns, or NaN / infinite entries (with the row of the first one).
+    """
+    try:
+        arr = np.asarray(values)
+    except Exception as exc:  # ragged nested sequences
+        raise TypeError(
+            f"`{name}` must be an array of real numbers of shape (n,) or (n, d); got "
+            f"{type(values).__name__}"
+        ) from exc
+    if arr.dtype.kind not in "biuf":
+        raise TypeError(
+            f"`{name}` must be an array of real numbers of shape (n,) or (n, d); got an array "
+            f"of dtype {arr.dtype}"
+        )
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    if arr.ndim != 2:
+        raise ValueError(
+            f"`{name}` must have shape (n,) or (n, d), one sample per row; got shape {arr.shape}"
+        )
+    if arr.shape[1] == 0:
+        raise ValueError(f"`{name}` must have at least one column (d >= 1); got shape {arr.shape}")
+    arr = np.ascontiguousarray(arr, dtype=np.float64)
+    finite = np.isfinite(arr)
+    if not finite.all():
+        row, col = (int(i) for i in np.argwhere(~finite)[0])
+        raise ValueError(
+            f"`{name}` must hold finite values; got {arr[row, col]} at index {row} (column "
+            f"{col}) (drop or impute NaN/inf rows first)"
+        )
+    return arr
+
+
+def as_blocks(named: dict, *, min_samples: int) -> list[np.ndarray]:
+    """Validate several sample blocks (``{name: values}``): each as :func:`as_block`, all with
+    the same number of rows, at least ``min_samples``."""
+    blocks = [as_block(v, name) for name, v in named.items()]
+    names = [f"`{nm}`" for nm in named]
+    joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    rows = [b.shape[0] for b in blocks]
+    if len(set(rows)) > 1:
+        got = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
+        raise ValueError(f"{joined} must have the same number of samples; got {got}")
+    if rows[0] < min_samples:
+        raise ValueError(
+            f"{joined} must hold at least {min_samples} samples for this estimator; got "
+            f"{rows[0]}"
+        )
+    return blocks
 
 
 def check_n_neighbors(n_neighbors) -> int:

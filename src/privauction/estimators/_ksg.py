@@ -8,12 +8,13 @@ returned as computed: it is never clipped at zero and no noise is added here.
 
 from __future__ import annotations
 
+import math
 from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 from scipy.special import digamma
 
-from ._neighbors import SortedValues, count_within, kth_distance_2d
+from ._neighbors import SortedValues, count_within_self, kth_distance_2d
 
 __all__ = ["ksg_mi", "ksg_terms", "standardized", "ZeroRadiusError"]
 
@@ -24,9 +25,24 @@ class ZeroRadiusError(ValueError):
 
 def standardized(v: np.ndarray) -> np.ndarray:
     """``v / std(v)`` (no centring, as scikit-learn's ``scale(with_mean=False)``); a constant
-    column is returned unchanged."""
-    sd = float(np.std(v))
-    return v / sd if sd > 0 else v
+    column is returned unchanged.
+
+    Scale-safe: where the standard deviation is outside ``[1e-100, 1e100]`` (its squares
+    under- or overflow near 1e-154 / 1e154, which used to turn the estimate into 0), the column
+    is first divided by its largest absolute value, so that ``c · v`` gives the same result as
+    ``v`` for every ``c > 0`` that keeps the data finite, up to rounding. Inside that range the
+    result is exactly ``v / std(v)``, as before.
+    """
+    with np.errstate(over="ignore", under="ignore"):
+        sd = float(np.std(v))
+    if math.isfinite(sd) and 1e-100 < sd < 1e100:
+        return v / sd
+    top = float(np.max(np.abs(v))) if v.size else 0.0
+    if not top > 0:
+        return v
+    w = v / top
+    sd = float(np.std(w))
+    return w / sd if sd > 0 else w
 
 
 def _check_no_heavy_duplicates(x: SortedValues, y_values: np.ndarray, k: int) -> None:
@@ -80,7 +96,7 @@ def ksg_terms(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, order_x
     sx, sy = _pair(lambda a: SortedValues(*a), (x, order_x), (y, order_y), parallel)
     if sx.has_ties and sy.has_ties:
         _check_no_heavy_duplicates(sx, y, k)
-    eps = kth_distance_2d(x, y, k, workers=workers)
+    eps = kth_distance_2d(x, y, k, workers=workers, order_x=sx.order, order_y=sy.order)
     if not np.all(eps > 0):
         raise ZeroRadiusError(
             "some samples have n_neighbors identical copies, so the KSG radius is zero; use "
@@ -90,7 +106,7 @@ def ksg_terms(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1, order_x
     def column_psi(col):
         # Counts include the point itself, so they are n + 1 directly.
         psi = np.empty(x.shape[0])
-        psi[col.order] = digamma(count_within(col, col.sorted, eps[col.order], strict=True))
+        psi[col.order] = digamma(count_within_self(col.sorted, eps[col.order], strict=True))
         return psi
 
     px, py = _pair(column_psi, sx, sy, parallel)

@@ -3,23 +3,33 @@
 Everything here is O(N log N), ties included:
 
 * :func:`kth_distance_2d` -- max-norm distance to the ``k``-th nearest neighbour in the plane,
-  with a ``scipy.spatial.cKDTree`` queried *in the tree's own leaf order*, so that successive
-  queries visit the same nodes (about 4x faster than querying in data order at N = 10^6);
+  by a compiled grid search (:mod:`._kernels`), or, where ties crowd a grid cell,
+  :func:`kth_distance_2d_tree`: a ``scipy.spatial.cKDTree`` queried *in the tree's own leaf
+  order*, so that successive queries visit the same nodes (about 4x faster than querying in
+  data order at N = 10^6);
 * :func:`kth_distance_1d` -- the same on a line, from the sorted values (no tree: the ``k``
   nearest neighbours of a point are a window of ``k + 1`` consecutive sorted values);
-* :func:`count_within` -- how many sample values lie within a radius of each point, by sorting
-  and ``searchsorted`` on the distinct values, then corrected so that the comparison is the
-  exact ``|v_j - v_i| < r`` (or ``<= r``) on the computed differences. ``searchsorted`` on
+* :func:`count_within` -- how many sample values lie within a radius of each point, by a
+  compiled binary search on the sorted distinct values with the exact comparison
+  ``|v_j - v_i| < r`` (or ``<= r``) on the computed differences. ``searchsorted`` on
   ``v_i ± r`` alone rounds ``v_i + r`` and, at the edges, counts the very neighbour that
   defined ``r`` on a large share of points (see ../shared/notes/mi-estimators-measured.md).
 """
 
 from __future__ import annotations
 
+import os
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 from scipy.spatial import cKDTree
 
-__all__ = ["SortedValues", "count_within", "kth_distance_1d", "kth_distance_2d"]
+from ._kernels import cell_layout, count_sorted, count_sorted_self, grid_kth_distance
+
+__all__ = [
+    "SortedValues", "count_within", "count_within_self", "kth_distance_1d", "kth_distance_2d",
+    "kth_distance_2d_tree",
+]
 
 
 class SortedValues:
@@ -28,7 +38,7 @@ class SortedValues:
     Built once per column and reused by every count on it.
     """
 
-    __slots__ = ("order", "sorted", "unique", "cum", "has_ties")
+    __slots__ = ("order", "sorted", "unique", "_cum", "has_ties")
 
     def __init__(self, values: np.ndarray, order: np.ndarray | None = None):
         self.order = np.argsort(values) if order is None else order
@@ -41,45 +51,17 @@ class SortedValues:
         if self.has_ties:
             starts = np.flatnonzero(new)
             self.unique = self.sorted[starts]
-            self.cum = np.append(starts, self.sorted.shape[0])
+            self._cum = np.append(starts, self.sorted.shape[0])
         else:
             self.unique = self.sorted
-            self.cum = np.arange(self.sorted.shape[0] + 1)
+            self._cum = None  # 0, 1, ..., n: made when first asked for (KSG never asks)
 
-
-def _settle(index, pred, n):
-    """Move each ``index`` to the first ``j`` in ``[0, n]`` with ``pred(j)`` true.
-
-    ``pred(j, rows)`` must be monotone (false then true) in ``j`` for every row; ``index`` is a
-    close guess (off by a place or two from rounding), so after one pass over all rows the
-    loops run over a handful of rows.
-    """
-    everything = slice(None)
-    back = (index > 0) & pred(np.maximum(index - 1, 0), everything)
-    rows = np.flatnonzero(back)
-    while rows.size:
-        index[rows] -= 1
-        rows = rows[index[rows] > 0]
-        rows = rows[pred(index[rows] - 1, rows)]
-    fwd = (index < n) & ~pred(np.minimum(index, n - 1), everything)
-    rows = np.flatnonzero(fwd)
-    while rows.size:
-        index[rows] += 1
-        rows = rows[index[rows] < n]
-        rows = rows[~pred(index[rows], rows)]
-    return index
-
-
-def _search_sorted(u: np.ndarray, keys: np.ndarray, side: str) -> np.ndarray:
-    """``np.searchsorted(u, keys, side)``, with the keys searched in sorted order: numpy's
-    binary search narrows its range from the previous key when keys increase, which halves the
-    time at 10^6 keys even with the cost of sorting them."""
-    if keys.shape[0] < 4096:
-        return np.searchsorted(u, keys, side=side)
-    o = np.argsort(keys)
-    out = np.empty(keys.shape[0], dtype=np.intp)
-    out[o] = np.searchsorted(u, keys[o], side=side)
-    return out
+    @property
+    def cum(self) -> np.ndarray:
+        """Number of values below each distinct value, and ``n`` last."""
+        if self._cum is None:
+            self._cum = np.arange(self.sorted.shape[0] + 1)
+        return self._cum
 
 
 def count_within(col: SortedValues, centers, radii, *, strict: bool = True) -> np.ndarray:
@@ -100,17 +82,22 @@ def count_within(col: SortedValues, centers, radii, *, strict: bool = True) -> n
         The counts, computed from the exact comparisons ``c - v_j < r`` and ``v_j - c < r``
         as evaluated in floating point (not from ``c ± r``, which rounds).
     """
-    u = col.unique
-    n_u = u.shape[0]
-    if strict:
-        lo_pred = lambda j, rows: centers[rows] - u[j] < radii[rows]  # noqa: E731
-        hi_pred = lambda j, rows: u[j] - centers[rows] >= radii[rows]  # noqa: E731
-    else:
-        lo_pred = lambda j, rows: centers[rows] - u[j] <= radii[rows]  # noqa: E731
-        hi_pred = lambda j, rows: u[j] - centers[rows] > radii[rows]  # noqa: E731
-    lo = _settle(_search_sorted(u, centers - radii, "left"), lo_pred, n_u)
-    hi = _settle(_search_sorted(u, centers + radii, "right"), hi_pred, n_u)
-    return np.maximum(col.cum[hi] - col.cum[lo], 0)  # r = 0 with strict: empty, hi < lo
+    centers = np.ascontiguousarray(centers, dtype=np.float64)
+    radii = np.ascontiguousarray(radii, dtype=np.float64)
+    out = np.empty(centers.shape[0], dtype=np.int64)
+    count_sorted(col.unique, col.cum, centers, radii, bool(strict), out)
+    return out
+
+
+def count_within_self(sorted_values: np.ndarray, radii: np.ndarray, *,
+                      strict: bool = True) -> np.ndarray:
+    """:func:`count_within` with the sorted sample values themselves as the centres:
+    ``#{j : |v_j - v_i| < r_i}`` (or ``<=``) for each sorted ``v_i``, self included. The same
+    exact comparisons, by a search that starts from ``i`` (faster: it stays in cache)."""
+    out = np.empty(sorted_values.shape[0], dtype=np.int64)
+    count_sorted_self(sorted_values, np.ascontiguousarray(radii, dtype=np.float64),
+                      bool(strict), out)
+    return out
 
 
 def kth_distance_1d(sorted_values: np.ndarray, k: int) -> np.ndarray:
@@ -136,8 +123,8 @@ def kth_distance_1d(sorted_values: np.ndarray, k: int) -> np.ndarray:
     return best
 
 
-def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
-                    chunk: int = 1 << 17) -> np.ndarray:
+def kth_distance_2d_tree(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
+                         chunk: int = 1 << 17) -> np.ndarray:
     """Max-norm distance from each point ``(x_i, y_i)`` to its ``k``-th nearest other point.
 
     Exact (a k-d tree search, no approximation). Two devices make the search fast:
@@ -176,3 +163,70 @@ def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
                                       workers=workers)[0][:, k]
         out[rows] = dist
     return out
+
+
+_PER_CELL = 2.0  # points per grid cell on average (measured fastest among 1, 2, 4 at 10^6)
+_MAX_LOAD = 64.0  # mean cell size seen by a point; above it (heavy ties) the k-d tree is used
+
+
+def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
+                    order_x: np.ndarray | None = None,
+                    order_y: np.ndarray | None = None) -> np.ndarray:
+    """Max-norm distance from each point ``(x_i, y_i)`` to its ``k``-th nearest other point.
+
+    Exact: the compiled grid search of :func:`._kernels.grid_kth_distance` (equal-mass cells:
+    column ``c`` holds the points of x-rank ``c n / G`` to ``(c + 1) n / G``, likewise rows,
+    about two points per cell), which returns the same numbers as the k-d tree search
+    :func:`kth_distance_2d_tree`; that search is used instead when the points' cells hold
+    more than 64 points on average (``Σ size² > 64 n``: heavy ties in a column, which a grid
+    cannot split; the corners of a Gaussian copula, denser than the rest, stay far below).
+    ``order_x``, ``order_y`` (sorting permutations of the columns) may be passed when the
+    caller has them. ``workers`` threads share the queries (-1: all cores). The result is in
+    the input order.
+    """
+    n = x.shape[0]
+    g = max(1, int(np.sqrt(n / _PER_CELL)))
+    ox = np.argsort(x) if order_x is None else order_x
+    oy = np.argsort(y) if order_y is None else order_y
+    # Column c's left edge is its smallest value: points of columns < c are <= it and points
+    # of columns >= c are >= it (ties may straddle an edge; the search's bound allows it).
+    first = (np.arange(g) * n + g - 1) // g  # the first rank of each column
+    left_x = np.concatenate((x[ox[first]], [np.inf]))
+    left_y = np.concatenate((y[oy[first]], [np.inf]))
+    left_x[0] = left_y[0] = -np.inf
+    # Cells as int32 (g < 2^31 / g always holds here): the arrays of this search are the
+    # peak memory of a 2-D KSG estimate.
+    band = ((np.arange(n, dtype=np.int64) * g) // n).astype(np.int32)
+    cx = np.empty(n, dtype=np.int32)
+    cy = np.empty(n, dtype=np.int32)
+    cx[ox] = band
+    cy[oy] = band
+    del band
+    order, start = cell_layout(cx, cy, g)
+    sizes = np.diff(start).astype(np.float64)
+    if float(sizes @ sizes) > _MAX_LOAD * n:  # the work of the search grows like Σ size²
+        return kth_distance_2d_tree(x, y, k, workers=workers)
+    del sizes
+    cxs, cys = cx[order], cy[order]
+    del cx, cy
+    xs, ys = x[order], y[order]
+    dist = np.empty(n)
+    threads = _threads(workers)
+    if threads == 1 or n < 50_000:
+        grid_kth_distance(xs, ys, cxs, cys, start, g, left_x, left_y, k, 0, n, dist)
+    else:
+        bounds = np.linspace(0, n, threads + 1).astype(np.int64)
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            jobs = [pool.submit(grid_kth_distance, xs, ys, cxs, cys, start, g, left_x, left_y,
+                                k, int(bounds[t]), int(bounds[t + 1]), dist)
+                    for t in range(threads)]
+            for job in jobs:
+                job.result()
+    del xs, ys, cxs, cys
+    out = np.empty(n)
+    out[order] = dist
+    return out
+
+
+def _threads(workers: int) -> int:
+    return (os.cpu_count() or 1) if workers == -1 else workers

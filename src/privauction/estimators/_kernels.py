@@ -1,0 +1,330 @@
+"""Compiled (numba) kernels of the neighbour searches: the k-th neighbour in the plane on a grid,
+and the exact neighbour counts on a sorted column by binary search.
+
+Both compute exactly what the plain versions compute (the k-d tree search of
+``scipy.spatial.cKDTree`` with ``p=inf``, and the exact comparisons of
+:func:`._neighbors.count_within`), from the same floating-point operations, so the KSG values do
+not change; tests/test_estimators_kernels_compiled.py checks them against plain Python.
+
+Grid search (:func:`grid_kth_distance`). The plane is cut into ``G × G`` cells at the
+``G``-quantiles of each coordinate (equal-mass columns and rows, about ``n / G²`` points per
+cell whatever the marginal laws; the outer cells extend to infinity). The points are stored cell
+by cell and queried in that order, so a query's neighbours are in cache. For a query in cell
+``(a, b)`` the cells are visited in rings ``max(|a' − a|, |b' − b|) = r = 0, 1, …``, keeping the
+``k`` smallest distances ``max(|x_j − x_i|, |y_j − y_i|)``; after ring ``r`` every point not yet
+seen lies outside the columns ``a − r .. a + r`` or the rows ``b − r .. b + r``, hence at a
+distance of at least the gap from the query to that rectangle's nearest edge (computed with the
+same rounding, and subtraction rounds monotonically, so the bound holds in floating point). The
+search stops once the ``k``-th smallest distance is at most that gap.
+"""
+
+from __future__ import annotations
+
+import numba
+import numpy as np
+
+__all__ = ["grid_kth_distance", "count_sorted", "count_sorted_self", "cell_layout"]
+
+
+@numba.njit(cache=True, nogil=True)
+def cell_layout(cx, cy, g):
+    """Counting sort of the points by cell ``cx * g + cy``: ``(order, start)`` with the points
+    of cell ``c`` at ``order[start[c]:start[c + 1]]``."""
+    n = cx.shape[0]
+    start = np.zeros(g * g + 1, dtype=np.int64)
+    for i in range(n):
+        start[np.int64(cx[i]) * g + cy[i] + 1] += 1
+    for c in range(g * g):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        c = np.int64(cx[i]) * g + cy[i]
+        order[fill[c]] = i
+        fill[c] += 1
+    return order, start
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _scan(cell, q, x, y, xs, ys, start, best, k):
+    """Offer every point of ``cell`` (except ``q``) to the sorted ``k`` best distances."""
+    for j in range(start[cell], start[cell + 1]):
+        if j == q:
+            continue
+        d = abs(xs[j] - x)
+        dy = abs(ys[j] - y)
+        if dy > d:
+            d = dy
+        if d < best[k - 1]:
+            t = k - 1
+            while t > 0 and best[t - 1] > d:
+                best[t] = best[t - 1]
+                t -= 1
+            best[t] = d
+
+
+@numba.njit(cache=True, nogil=True)
+def grid_kth_distance(xs, ys, cx, cy, start, g, left_x, left_y, k, q_lo, q_hi, out):
+    """Max-norm distance from each stored point ``q`` in ``[q_lo, q_hi)`` to its ``k``-th
+    nearest other point, into ``out[q]``.
+
+    ``xs``, ``ys``, ``cx``, ``cy`` are the points and their cells, stored cell by cell
+    (``start`` as from :func:`cell_layout`); ``left_x[c]`` is the left edge of column ``c``
+    (``left_x[0] = -inf``, ``left_x[g] = +inf``), likewise ``left_y``.
+    """
+    inf = np.inf
+    best = np.empty(k)
+    for q in range(q_lo, q_hi):
+        x = xs[q]
+        y = ys[q]
+        a = cx[q]
+        b = cy[q]
+        for t in range(k):
+            best[t] = inf
+        r = 0
+        while True:
+            c0, c1, r0, r1 = a - r, a + r, b - r, b + r
+            lo_r, hi_r = max(r0, 0), min(r1, g - 1)
+            for col in range(max(c0, 0), min(c1, g - 1) + 1):
+                if col == c0 or col == c1:  # the ring's side columns: every row
+                    for row in range(lo_r, hi_r + 1):
+                        _scan(col * g + row, q, x, y, xs, ys, start, best, k)
+                else:  # columns inside: only the ring's bottom and top rows
+                    if r0 >= 0:
+                        _scan(col * g + r0, q, x, y, xs, ys, start, best, k)
+                    if r1 <= g - 1:
+                        _scan(col * g + r1, q, x, y, xs, ys, start, best, k)
+            # Gap from the query to the edges of the searched rectangle (inf at the border).
+            gap = inf
+            if c0 > 0:
+                gap = min(gap, x - left_x[c0])
+            if c1 < g - 1:
+                gap = min(gap, left_x[c1 + 1] - x)
+            if r0 > 0:
+                gap = min(gap, y - left_y[r0])
+            if r1 < g - 1:
+                gap = min(gap, left_y[r1 + 1] - y)
+            if best[k - 1] <= gap:
+                break
+            r += 1
+        out[q] = best[k - 1]
+
+
+@numba.njit(cache=True, nogil=True)
+def count_sorted(u, cum, centers, radii, strict, out):
+    """``out[i] = #{values v : |v − c_i| < r_i}`` (``<=`` unless ``strict``), the values given
+    as sorted distinct ``u`` with cumulative multiplicities ``cum``.
+
+    Each edge is found by a binary search on the exact predicates ``c − u_j < r`` and
+    ``u_j − c >= r`` (``<=`` / ``>``), monotone in ``j`` because subtraction rounds
+    monotonically: the same comparisons as :func:`._neighbors.count_within`.
+    """
+    m = u.shape[0]
+    for i in range(centers.shape[0]):
+        c = centers[i]
+        r = radii[i]
+        # lo: first j with c - u[j] < r  (<= r)
+        lo, hi = 0, m
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            ok = (c - u[mid] < r) if strict else (c - u[mid] <= r)
+            if ok:
+                hi = mid
+            else:
+                lo = mid + 1
+        first = lo
+        # end: first j with u[j] - c >= r  (> r)
+        lo, hi = first, m
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            ok = (u[mid] - c >= r) if strict else (u[mid] - c > r)
+            if ok:
+                hi = mid
+            else:
+                lo = mid + 1
+        cnt = cum[lo] - cum[first]
+        out[i] = cnt if cnt > 0 else 0
+
+
+@numba.njit(cache=True, nogil=True)
+def count_sorted_self(v, radii, strict, out):
+    """``out[i] = #{j : |v_j − v_i| < r_i}`` (``<=`` unless ``strict``) for a sorted ``v``,
+    the point itself included.
+
+    The same exact predicates as :func:`count_sorted`, but each search starts at ``i`` itself
+    and gallops outward (steps 1, 2, 4, …) before bisecting, so that it stays in the few
+    kilobytes around ``i``: about twice as fast as bisecting the whole array at 10^6 points.
+    """
+    n = v.shape[0]
+    for i in range(n):
+        c = v[i]
+        r = radii[i]
+        if strict and not r > 0:
+            out[i] = 0
+            continue
+        # lower edge: first j <= i with c - v[j] < r (<= r); v[i] itself qualifies.
+        hi = i
+        step = 1
+        lo = i - step
+        while lo >= 0 and ((c - v[lo] < r) if strict else (c - v[lo] <= r)):
+            hi = lo
+            step *= 2
+            lo = i - step
+        lo = max(lo, -1)  # v[lo] fails (or lo = -1); v[hi] qualifies
+        while hi - lo > 1:
+            mid = (lo + hi) >> 1
+            if (c - v[mid] < r) if strict else (c - v[mid] <= r):
+                hi = mid
+            else:
+                lo = mid
+        first = hi
+        # upper edge: first j > i with v[j] - c >= r (> r), or n.
+        lo = i
+        step = 1
+        hi = i + step
+        while hi < n and not ((v[hi] - c >= r) if strict else (v[hi] - c > r)):
+            lo = hi
+            step *= 2
+            hi = i + step
+        hi = min(hi, n)
+        while hi - lo > 1:
+            mid = (lo + hi) >> 1
+            if (v[mid] - c >= r) if strict else (v[mid] - c > r):
+                hi = mid
+            else:
+                lo = mid
+        out[i] = hi - first
+
+
+@numba.njit(cache=True, nogil=True)
+def cell_layout_nd(bands, g):
+    """Counting sort of points by their cell in a ``g^d`` grid: ``bands[i, j]`` is point
+    ``i``'s cell along axis ``j``. Returns ``(order, start, cell)`` with the points of cell
+    ``c`` at ``order[start[c]:start[c + 1]]`` and ``cell[i]`` point ``i``'s cell."""
+    n, d = bands.shape
+    cell = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        c = 0
+        for j in range(d - 1, -1, -1):
+            c = c * g + bands[i, j]
+        cell[i] = c
+    m = g**d
+    start = np.zeros(m + 1, dtype=np.int64)
+    for i in range(n):
+        start[cell[i] + 1] += 1
+    for c in range(m):
+        start[c + 1] += start[c]
+    fill = start[:-1].copy()
+    order = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        order[fill[cell[i]]] = i
+        fill[cell[i]] += 1
+    return order, start, cell
+
+
+@numba.njit(cache=True, nogil=True)
+def grid_count_nd(pts, bands, start, g, left, queries, qbands, radii, strict, out):
+    """``out[i] = #{stored points p : max_j |p_j − q_ij| < r_i}`` (``<=`` unless ``strict``).
+
+    ``pts`` (n, d) and ``bands`` are the stored points and their cells along each axis,
+    stored cell by cell with axis 0 the fastest (``start`` from :func:`cell_layout_nd`);
+    ``left[j, c]`` is the smallest value of axis ``j`` in band ``c`` (``left[j, 0] = -inf``,
+    ``left[j, g] = +inf``), so band ``c`` holds values in ``[left[j, c], left[j, c + 1]]``.
+
+    For query ``q``, along each axis the bands are walked outward from its own until one is
+    wholly out of reach (``q − right >= r`` or ``left − q >= r``: every value of the band is
+    then out of reach, as subtraction rounds monotonically); the bands wholly in reach
+    (``q − left < r`` and ``right − q < r``) form an inner interval. The box of cells is
+    visited as pencils along axis 0, whose cells are contiguous in storage: a pencil wholly in
+    reach on the other axes adds the points of its inner cells at once (a difference of
+    ``start``) and compares those of its end cells; any other pencil compares all its points.
+    """
+    n, d = pts.shape
+    lo = np.empty(d, dtype=np.int64)
+    hi = np.empty(d, dtype=np.int64)
+    ilo = np.empty(d, dtype=np.int64)
+    ihi = np.empty(d, dtype=np.int64)
+    idx = np.empty(d, dtype=np.int64)
+    stride = np.empty(d, dtype=np.int64)
+    s = 1
+    for j in range(d):
+        stride[j] = s
+        s *= g
+    for i in range(queries.shape[0]):
+        r = radii[i]
+        if strict and not r > 0:
+            out[i] = 0
+            continue
+        for j in range(d):
+            x = queries[i, j]
+            c = qbands[i, j]
+            while c > 0:
+                gap = x - left[j, c]  # q minus the right edge of band c - 1
+                if (gap >= r) if strict else (gap > r):
+                    break
+                c -= 1
+            lo[j] = c
+            c = qbands[i, j]
+            while c < g - 1:
+                gap = left[j, c + 1] - x  # left edge of band c + 1 minus q
+                if (gap >= r) if strict else (gap > r):
+                    break
+                c += 1
+            hi[j] = c
+            # inner interval: bands with q - left < r and right - q < r (may be empty)
+            a = lo[j]
+            while a <= hi[j]:
+                e1 = x - left[j, a]
+                e2 = left[j, a + 1] - x
+                if (e1 < r and e2 < r) if strict else (e1 <= r and e2 <= r):
+                    break
+                a += 1
+            b = hi[j]
+            while b >= a:
+                e1 = x - left[j, b]
+                e2 = left[j, b + 1] - x
+                if (e1 < r and e2 < r) if strict else (e1 <= r and e2 <= r):
+                    break
+                b -= 1
+            ilo[j] = a
+            ihi[j] = b
+        for j in range(d):
+            idx[j] = lo[j]
+        total = 0
+        while True:  # one pencil: axis 0 from lo[0] to hi[0] at (idx[1], ..., idx[d-1])
+            base = 0
+            inner = True
+            for j in range(1, d):
+                base += idx[j] * stride[j]
+                if idx[j] < ilo[j] or idx[j] > ihi[j]:
+                    inner = False
+            p0 = start[base + lo[0]]
+            p1 = start[base + hi[0] + 1]
+            if inner and ilo[0] <= ihi[0]:
+                m0 = start[base + ilo[0]]
+                m1 = start[base + ihi[0] + 1]
+                total += m1 - m0
+                ranges = ((p0, m0), (m1, p1))
+            else:
+                ranges = ((p0, p1), (p1, p1))
+            for rg in ranges:
+                for p in range(rg[0], rg[1]):
+                    ok = True
+                    for j in range(d):
+                        dj = abs(pts[p, j] - queries[i, j])
+                        if (dj >= r) if strict else (dj > r):
+                            ok = False
+                            break
+                    if ok:
+                        total += 1
+            # odometer over axes 1 .. d-1
+            j = 1
+            while j < d:
+                idx[j] += 1
+                if idx[j] <= hi[j]:
+                    break
+                idx[j] = lo[j]
+                j += 1
+            if j >= d:
+                break
+        out[i] = total
