@@ -10,7 +10,11 @@
 * :class:`BinnedMI` -- the binned estimator fed chunk by chunk (10^8 samples in O(bins²) memory);
 * :func:`estimate_privacy_loss` -- Definition 2 of the auction paper from simulated
   :class:`~privauction.Outcomes`, with a subsampling interval (or the observer's CLT interval),
-  as a frozen :class:`PrivacyLossEstimate`.
+  as a frozen :class:`PrivacyLossEstimate`;
+* :class:`Estimate` -- the one result type for an estimate with its interval (estimate,
+  ``ci_low``, ``ci_high``, ``n``, ``method``, ``level``, ``std_error``, ``bias``, ``dof``):
+  :class:`PrivacyLossEstimate` extends it, screening's entropy estimates and the scenarios'
+  estimates are of it.
 
 An infinite privacy loss (the price equals the value on an event of positive probability, as
 in the winner-bid lottery, or is a strictly monotone function of it, as in the first-price
@@ -24,6 +28,7 @@ which then grows without bound with the number of auctions.
 
 from ._api import conditional_mutual_information, mutual_information
 from ._binned import BinnedMI
+from ._result import Estimate
 from .privacy_loss import (
     InfinitePrivacyLossWarning,
     PrivacyLossEstimate,
@@ -32,6 +37,7 @@ from .privacy_loss import (
 
 __all__ = [
     "BinnedMI",
+    "Estimate",
     "InfinitePrivacyLossWarning",
     "PrivacyLossEstimate",
     "conditional_mutual_information",

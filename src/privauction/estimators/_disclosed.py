@@ -133,8 +133,9 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
                       for j in range(d))
 
     def result(value, low, high, se, interval, bias=0.0, tie_share=0.0, infinite=False):
-        return PrivacyLossEstimate(value, low, high, n, method, sold_share, n_sold, level, se,
-                                   interval, bias, tie_share, infinite)
+        return PrivacyLossEstimate(value, low, high, n, method, level, se, bias,
+                                   sold_share=sold_share, n_sold=n_sold, interval=interval,
+                                   tie_share=tie_share, infinite=infinite)
 
     if not varying:                       # nothing that varies is published: no loss
         return result(0.0, 0.0, 0.0, 0.0, "none")

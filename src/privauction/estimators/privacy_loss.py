@@ -15,6 +15,7 @@ from ..theory.posterior import posterior_kl
 from ._api import METHODS, check_method
 from ._input import check_n_neighbors
 from ._interval import default_subsample_size, subsample_interval
+from ._result import Estimate
 
 __all__ = ["PrivacyLossEstimate", "InfinitePrivacyLossWarning", "estimate_privacy_loss"]
 
@@ -29,34 +30,39 @@ class InfinitePrivacyLossWarning(PrivauctionWarning):
     """
 
 
-@dataclass(frozen=True)
-class PrivacyLossEstimate:
+@dataclass(frozen=True, kw_only=True)
+class PrivacyLossEstimate(Estimate):
     """Estimated privacy loss ``P(sale) · MI(W; P | sale)`` (Definition 2), in nats.
+
+    An :class:`~privauction.estimators.Estimate` (``estimate``, ``ci_low``, ``ci_high``,
+    ``n``, ``method``, ``level`` alias ``ci``, ``std_error``, ``bias``, ``dof``) with the sale
+    counts, the kind of interval and the detection of an infinite loss. The fields it adds
+    are keyword-only.
 
     Attributes
     ----------
     estimate : float
         Point estimate; ``inf`` when ``infinite``.
     ci_low, ci_high : float
-        Confidence interval at level ``ci`` (``inf, inf`` when ``infinite``).
+        Confidence interval at level ``level`` (``inf, inf`` when ``infinite``).
     n : int
         Auctions used (sold and unsold).
     method : str
         ``"mixed"``, ``"ksg"``, ``"binned"`` or ``"observer"``.
-    sold_share : float
-        Share of auctions with a winner, the estimate of ``P(E)``.
-    n_sold : int
-        Auctions with a winner (the rows of the MI estimate).
-    ci : float
-        Confidence level of the interval.
+    level : float
+        Confidence level of the interval (also readable as ``ci``, the argument's name).
     std_error : float
         Standard error behind the interval (NaN when ``infinite``).
-    interval : str
-        How the interval was made: ``"subsample"`` (m-out-of-n subsampling) or ``"clt"``.
     bias : float
         Estimated finite-sample bias of ``estimate`` (from the subsample mean, assuming an
         ``n^{-1/2}`` decay; 0 for ``"observer"``). Not subtracted from ``estimate``; the
         interval is extended by it on the side where it puts the truth.
+    sold_share : float
+        Share of auctions with a winner, the estimate of ``P(E)``.
+    n_sold : int
+        Auctions with a winner (the rows of the MI estimate).
+    interval : str
+        How the interval was made: ``"subsample"`` (m-out-of-n subsampling) or ``"clt"``.
     tie_share : float
         Share of sold auctions whose price equals the winner's value exactly.
     infinite : bool
@@ -64,17 +70,9 @@ class PrivacyLossEstimate:
         strictly monotone function of ``W``); see :class:`InfinitePrivacyLossWarning`.
     """
 
-    estimate: float
-    ci_low: float
-    ci_high: float
-    n: int
-    method: str
     sold_share: float
     n_sold: int
-    ci: float
-    std_error: float
     interval: str
-    bias: float = 0.0
     tie_share: float = 0.0
     infinite: bool = False
 
@@ -263,8 +261,9 @@ def estimate_privacy_loss(
                 stacklevel=2,
             )
             return PrivacyLossEstimate(
-                math.inf, math.inf, math.inf, n, method, sold_share, n_sold, level, math.nan,
-                "none", math.nan, tie_share, True,
+                math.inf, math.inf, math.inf, n, method, level, math.nan, math.nan,
+                sold_share=sold_share, n_sold=n_sold, interval="none", tie_share=tie_share,
+                infinite=True,
             )
 
     if method == "observer":
@@ -297,8 +296,8 @@ def estimate_privacy_loss(
             stacklevel=2,
         )
     return PrivacyLossEstimate(
-        estimate, band.low, band.high, n, method, sold_share, n_sold, level, band.std_error,
-        "subsample", band.bias, tie_share, False,
+        estimate, band.low, band.high, n, method, level, band.std_error, band.bias,
+        sold_share=sold_share, n_sold=n_sold, interval="subsample", tie_share=tie_share,
     )
 
 
@@ -318,6 +317,6 @@ def _observer_estimate(outcomes, sold, p, n, n_sold, sold_share, level, tie_shar
     se = float(terms.std(ddof=1) / math.sqrt(n)) if n > 1 else math.nan
     z = float(stats.norm.ppf(0.5 + level / 2.0))
     return PrivacyLossEstimate(
-        estimate, estimate - z * se, estimate + z * se, n, "observer", sold_share, n_sold,
-        level, se, "clt", 0.0, tie_share, False,
+        estimate, estimate - z * se, estimate + z * se, n, "observer", level, se, 0.0,
+        sold_share=sold_share, n_sold=n_sold, interval="clt", tie_share=tie_share,
     )
