@@ -26,7 +26,6 @@ Example
 from .auction import IntervalAuction, auction_profit, deviation_gains, interim_tables
 from .buyers import (
     BuyerOutcomes,
-    EntropyEstimate,
     MenuMechanism,
     choose,
     estimate_mi,
@@ -66,7 +65,6 @@ from .solver import (
 __all__ = [
     "BuyerOutcomes",
     "Cost",
-    "EntropyEstimate",
     "IntervalAuction",
     "MechanismRun",
     "MenuMechanism",

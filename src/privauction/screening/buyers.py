@@ -21,6 +21,7 @@ import numpy as np
 from scipy import stats
 
 from .._validation import check_int, check_probability, check_rng
+from ..estimators import Estimate
 from ..mechanisms.base import Mechanism
 from ..priors import validate_prior
 from .interval import IntervalMenu
@@ -32,7 +33,6 @@ __all__ = [
     "BuyerOutcomes",
     "simulate_buyers",
     "plugin_entropy",
-    "EntropyEstimate",
     "estimate_mi",
 ]
 
@@ -262,24 +262,20 @@ def simulate_buyers(menu: IntervalMenu, n_buyers: int, *, rng=None) -> BuyerOutc
     )
 
 
-@dataclass(frozen=True)
-class EntropyEstimate:
-    """Plug-in entropy of observed labels with a delta-method confidence interval."""
-
-    estimate: float
-    ci_low: float
-    ci_high: float
-    n: int
-    method: str = "plug-in entropy (Miller-Madow), delta-method CI"
-
-
-def plugin_entropy(labels, *, confidence: float = 0.95) -> EntropyEstimate:
+def plugin_entropy(labels, *, confidence: float = 0.95) -> Estimate:
     """Entropy of the empirical distribution of ``labels``, nats, with a CLT interval.
 
     ``Ĥ = -Σ p̂ log p̂ + (K - 1) / (2 N)`` (Miller–Madow bias correction, ``K`` observed
     labels); its delta-method variance is ``(Σ p̂ (log p̂)² - Ĥ_plugin²) / N``. When the
     chosen item is a function of the type's interval, ``MI(θ; item) = H(item)`` exactly, so
     this estimates Eq. (5).
+
+    Returns
+    -------
+    Estimate
+        The package's one estimate type (:class:`privauction.estimators.Estimate`): the
+        Miller–Madow estimate, its delta-method interval at ``confidence`` (``level``), the
+        delta-method ``std_error`` and ``n`` labels.
 
     Examples
     --------
@@ -298,7 +294,8 @@ def plugin_entropy(labels, *, confidence: float = 0.95) -> EntropyEstimate:
     h_mm = h + (counts.size - 1) / (2.0 * n)
     z = float(stats.norm.ppf(0.5 + confidence / 2))
     se = math.sqrt(var)
-    return EntropyEstimate(h_mm, h_mm - z * se, h_mm + z * se, n)
+    return Estimate(h_mm, h_mm - z * se, h_mm + z * se, n,
+                    "plug-in entropy (Miller-Madow), delta-method CI", confidence, se)
 
 
 def estimate_mi(theta, price, method: str, **options):
