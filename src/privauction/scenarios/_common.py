@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from ..estimators import Estimate as _Estimate
+
 __all__ = [
     "CONFIDENCE",
     "PRIORS",
@@ -54,43 +56,17 @@ def prior(label: str):
 
 
 @dataclass(frozen=True)
-class Estimate:
-    """An estimate with its spread: standard error, finite-sample bias, an interval at ``level``.
+class Estimate(_Estimate):
+    """The package's one estimate type (:class:`privauction.estimators.Estimate`: estimate,
+    interval at ``level``, ``std_error``, ``bias``, ``dof``; :meth:`of` converts any result)
+    with the scenarios' :data:`CONFIDENCE` as its default level.
 
     When ``std_error`` is not given it is read off a symmetric interval,
     ``(ci_high − ci_low) / (2 z)``, so an estimate built from a CLT interval carries its
     spread to the runner (which recomputes every interval at the run's level).
     """
 
-    estimate: float
-    ci_low: float
-    ci_high: float
-    n: int
-    method: str
     level: float = CONFIDENCE
-    std_error: float = math.nan
-    bias: float = 0.0
-    dof: float = math.inf  # degrees of freedom of std_error (inf: normal)
-
-    def __post_init__(self):
-        if math.isnan(self.std_error) and math.isfinite(self.ci_high - self.ci_low):
-            object.__setattr__(self, "std_error",
-                               (self.ci_high - self.ci_low) / (2.0 * _z(self.level)))
-
-    @property
-    def infinite(self) -> bool:
-        return math.isinf(self.estimate)
-
-    @classmethod
-    def of(cls, result, level: float = CONFIDENCE) -> Estimate:
-        """From any estimator result with ``estimate``, ``ci_low``, ``ci_high``, ``n``,
-        ``method`` and, when it has them, ``std_error`` and ``bias`` (e.g.
-        :func:`privauction.estimate_privacy_loss`'s)."""
-        bias = float(getattr(result, "bias", 0.0))
-        return cls(float(result.estimate), float(result.ci_low), float(result.ci_high),
-                   int(result.n), str(result.method), float(getattr(result, "ci", level)),
-                   float(getattr(result, "std_error", math.nan)),
-                   bias if math.isfinite(bias) else 0.0)
 
 
 def _z(level: float) -> float:
@@ -120,11 +96,7 @@ def estimate(out, method: str, rng, *, level: float = CONFIDENCE, **kwargs) -> E
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", InfinitePrivacyLossWarning)
         est = estimate_privacy_loss(out, method=method, rng=rng, ci=level, **kwargs)
-    bias = float(getattr(est, "bias", 0.0))
-    return Estimate(
-        float(est.estimate), float(est.ci_low), float(est.ci_high), int(est.n), str(est.method),
-        level, float(est.std_error), bias if math.isfinite(bias) else 0.0,
-    )
+    return Estimate.of(est, level)
 
 
 def mech_label(mechanism) -> str:
