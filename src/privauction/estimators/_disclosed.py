@@ -26,9 +26,9 @@ import warnings
 
 import numpy as np
 
-from .._validation import PrivauctionWarning, check_int
+from .._validation import PrivauctionWarning
 from ._api import METHODS
-from ._interval import default_subsample_size, subsample_interval
+from ._interval import sold_subsample_size, subsample_interval
 from ._mixed import ross_mi
 from .privacy_loss import InfinitePrivacyLossWarning, PrivacyLossEstimate, _reveals_value
 
@@ -189,16 +189,7 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
                                       None if y is None else y[r], method, k, workers)
 
     estimate = statistic(np.arange(n))
-    if subsample_size is None:
-        m = default_subsample_size(n, math.ceil(20 * (k + 1) / sold_share))
-    else:
-        m = check_int(subsample_size, "subsample_size", minimum=k + 1)
-    if m > n // 2 or sold_share * m - 4 * math.sqrt(m * sold_share * (1 - sold_share)) < k + 1:
-        raise ValueError(
-            f"a subsampling interval needs subsamples of at most n // 2 = {n // 2} auctions "
-            f"holding about n_neighbors + 1 = {k + 1} sold ones or more; got subsample_size "
-            f"{m} with sold share {sold_share:.3g} (simulate more auctions)"
-        )
+    m = sold_subsample_size(n, k, sold_share, subsample_size)
     band = subsample_interval(statistic, n, estimate, level=level, n_resamples=n_resamples,
                               subsample_size=m, rng=rng)
     if not band.std_error > 0:

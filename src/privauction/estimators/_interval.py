@@ -40,7 +40,10 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-__all__ = ["SubsampleInterval", "subsample_interval", "default_subsample_size"]
+from .._validation import check_int
+
+__all__ = ["SubsampleInterval", "subsample_interval", "default_subsample_size",
+           "sold_subsample_size"]
 
 
 @dataclass(frozen=True)
@@ -56,6 +59,33 @@ class SubsampleInterval:
 def default_subsample_size(n: int, minimum: int) -> int:
     """``n // 10``, but at least ``minimum`` and at most ``n // 2``."""
     return int(min(max(n // 10, minimum), n // 2))
+
+
+def sold_subsample_size(n: int, n_neighbors: int, sold_share: float,
+                        subsample_size: int | None) -> int:
+    """The subsample size for a privacy-loss interval over ``n`` auctions of which a share
+    ``sold_share`` sold: by default enough that a subsample holds about ``20 (k + 1)`` sold
+    ones; a given ``subsample_size`` is checked.
+
+    Raises
+    ------
+    ValueError
+        If a subsample would exceed ``n // 2`` or hold fewer than ``n_neighbors + 1`` sold
+        auctions 4 binomial standard deviations below its expected count (so that success does
+        not depend on the seed).
+    """
+    k = n_neighbors
+    if subsample_size is None:
+        m = default_subsample_size(n, math.ceil(20 * (k + 1) / sold_share))
+    else:
+        m = check_int(subsample_size, "subsample_size", minimum=k + 1)
+    if m > n // 2 or sold_share * m - 4 * math.sqrt(m * sold_share * (1 - sold_share)) < k + 1:
+        raise ValueError(
+            f"a subsampling interval needs subsamples of at most n // 2 = {n // 2} auctions "
+            f"holding about n_neighbors + 1 = {k + 1} sold ones or more; got subsample_size "
+            f"{m} with sold share {sold_share:.3g} (simulate more auctions)"
+        )
+    return m
 
 
 def subsample_interval(

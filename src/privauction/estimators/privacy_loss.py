@@ -14,7 +14,7 @@ from .._validation import PrivauctionWarning, check_int, check_probability, chec
 from ..theory.posterior import posterior_kl
 from ._api import METHODS, check_method
 from ._input import check_n_neighbors
-from ._interval import default_subsample_size, subsample_interval
+from ._interval import sold_subsample_size, subsample_interval
 from ._result import Estimate
 
 __all__ = ["PrivacyLossEstimate", "InfinitePrivacyLossWarning", "estimate_privacy_loss"]
@@ -270,19 +270,7 @@ def estimate_privacy_loss(
         return _observer_estimate(outcomes, sold, p, n, n_sold, sold_share, level, tie_share)
 
     estimate = _definition2(method, sold, w, p, k, workers)
-    if subsample_size is None:
-        # Enough auctions that a subsample holds about 20 (k + 1) sold ones.
-        m = default_subsample_size(n, math.ceil(20 * (k + 1) / sold_share))
-    else:
-        m = check_int(subsample_size, "subsample_size", minimum=k + 1)
-    # Every subsample must hold n_neighbors + 1 sold auctions: ask for it 4 binomial standard
-    # deviations below the expected count, so that success does not depend on the seed.
-    if m > n // 2 or sold_share * m - 4 * math.sqrt(m * sold_share * (1 - sold_share)) < k + 1:
-        raise ValueError(
-            f"a subsampling interval needs subsamples of at most n // 2 = {n // 2} auctions "
-            f"holding about n_neighbors + 1 = {k + 1} sold ones or more; got subsample_size "
-            f"{m} with sold share {sold_share:.3g} (simulate more auctions)"
-        )
+    m = sold_subsample_size(n, k, sold_share, subsample_size)
     band = subsample_interval(
         lambda rows: _definition2(method, sold[rows], w[rows], p[rows], k, workers),
         n, estimate, level=level, n_resamples=n_resamples, subsample_size=m, rng=gen,
