@@ -6,15 +6,17 @@ sale event, as in Definition 2 of the auction paper. The disclosure is used thro
 contract only (``checked_publish`` and ``discrete_columns``, duck-typed: this layer does not
 import :mod:`privauction.disclosure`).
 
-Published columns are split by the chain rule, so that scalar estimators suffice: with ``C``
-the discrete columns (the winner's identity, rounded prices) jointly coded as one label and
-``Y`` the one continuous column,
+Published columns are split by the chain rule: with ``C`` the discrete columns (the winner's
+identity, rounded prices) jointly coded as one label and ``Y`` the continuous columns (one, or a
+vector of several, e.g. every bid of a non-truthful auction),
 
     ``MI(X; (C, Y)) = MI(X; C) + Σ_c P(C = c) MI(X; Y | C = c)``
 
 (Cover & Thomas, *Elements of Information Theory*, Eq. 2.62). ``MI(X; C)`` is Ross's (2014)
-estimator for a label and a continuous variable; ``MI(X; Y | C = c)`` the chosen scalar
-estimator on the rows of label ``c``. A column equal to the person's value (``AllBids``, or the
+estimator for a label and a continuous variable; ``MI(X; Y | C = c)`` the chosen estimator
+on the rows of label ``c`` (a vector ``Y`` goes to the vector form of
+:func:`~privauction.estimators.mutual_information`, max-norm in the joint space of the
+standardised columns). A column equal to the person's value (``AllBids``, or the
 price for the runner-up of a second-price auction) means an infinite loss and is detected
 exactly before anything is estimated.
 """
@@ -91,15 +93,25 @@ def _chain_rule(x, code, y, method, k, workers) -> float:
         total += ross_mi(code, x, k)
     if y is None:
         return total
+    if y.ndim == 2:                    # a vector: the block estimators take x as a block too
+        x = x[:, None]
     if code is None:
         return total + METHODS[method](x, y, n_neighbors=k, standardize=True, workers=workers)
     n = x.shape[0]
     order = np.argsort(code, kind="stable")
     bounds = np.flatnonzero(np.diff(code[order])) + 1
     for rows in np.split(order, bounds):
-        if rows.size > k + 1 and np.ptp(y[rows]) > 0:
-            total += rows.size / n * METHODS[method](x[rows], y[rows], n_neighbors=k,
-                                                     standardize=True, workers=workers)
+        if rows.size <= k + 1:
+            continue
+        yc = y[rows]
+        if yc.ndim == 2:                   # a column constant on this label tells nothing more
+            yc = yc[:, np.ptp(yc, axis=0) > 0]
+            if yc.shape[1] == 0:
+                continue
+        elif not np.ptp(yc) > 0:
+            continue
+        total += rows.size / n * METHODS[method](x[rows], yc, n_neighbors=k, standardize=True,
+                                                 workers=workers)
     return total
 
 
@@ -154,7 +166,8 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
                                                             tie[sold][ok])
             if reveals:
                 warnings.warn(
-                    f"published column {j}: {reason.replace('the price', 'it')}; the "
+                    f"published column {j}: "
+                    f"{reason.replace('the price', 'it').replace('winner', whose)}; the "
                     f"disclosure reveals the {whose}'s value on an event of positive "
                     "probability, so the privacy loss is infinite; returning inf (pass "
                     "detect_infinite=False to get the finite-sample estimate anyway)",
@@ -164,22 +177,22 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
                               tie_share, True)
     discrete = [j for j in varying if kinds[j]]
     continuous = [j for j in varying if not kinds[j]]
-    if len(continuous) > 1:
-        raise NotImplementedError(
-            f"the disclosure publishes {len(continuous)} continuous columns that vary; the "
-            "estimate splits off discrete columns by the chain rule and needs at most one "
-            "continuous column"
-        )
-    if continuous and np.isnan(on_sale[:, continuous[0]]).any():
-        raise ValueError(
-            f"published column {continuous[0]} is NaN in a sold auction; a continuous "
-            "published field must be present whenever the item sells"
-        )
+    for j in continuous:
+        if np.isnan(on_sale[:, j]).any():
+            raise ValueError(
+                f"published column {j} is NaN in a sold auction; a continuous published "
+                "field must be present whenever the item sells"
+            )
     code = None
     if discrete:
         block = np.where(np.isnan(pub[:, discrete]), -np.inf, pub[:, discrete])
         code = np.unique(block, axis=0, return_inverse=True)[1].reshape(-1)
-    y = pub[:, continuous[0]] if continuous else None
+    if not continuous:
+        y = None
+    elif len(continuous) == 1:
+        y = pub[:, continuous[0]]
+    else:
+        y = np.ascontiguousarray(pub[:, continuous])
 
     def statistic(rows):
         s = sold[rows]
