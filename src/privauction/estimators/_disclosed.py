@@ -19,6 +19,20 @@ on the rows of label ``c`` (a vector ``Y`` goes to the vector form of
 standardised columns). A column equal to the person's value (``AllBids``, or the
 price for the runner-up of a second-price auction) means an infinite loss and is detected
 exactly before anything is estimated.
+
+**The rival audience** (``audience="rival"``) is the last bidder, ``n - 1``, who also knows its
+own value ``Z = V_{n-1}`` (for ``whose="bidder"``, bidder 0, it is another bidder). Its loss is
+``P(E) · MI(X; D | Z, E)``. The rival may be the winner or the runner-up itself: with
+``A = 1{X = Z}`` (a function of ``(X, Z)``) the chain rule gives
+
+    ``MI(X; D | Z) = MI(A; D | Z) + P(A = 0) MI(X; D | Z, A = 0)``
+
+(``MI(X; D | Z, A = 1) = 0``: the rival knows ``X`` then), with ``MI(A; D | Z) =
+MI(A; (D, Z)) - MI(A; Z)`` by Ross's estimator on blocks and the second term by the mixed
+conditional estimator (Mesner & Shalizi 2021). A kNN estimator cannot see that a published
+column equals ``Z`` exactly within a row (a singular relation), so the rival's comparison
+``1{D_j = Z}`` of each continuous column with its own value is published to it as an extra
+discrete column (a function of ``(D, Z)``, it leaves the conditional MI unchanged).
 """
 
 from __future__ import annotations
@@ -30,13 +44,15 @@ import numpy as np
 
 from .._validation import PrivauctionWarning, check_int
 from ._api import METHODS
+from ._blocks import mixed_cmi, ross_mi_block, standardized_block
 from ._interval import default_subsample_size, subsample_interval
 from ._mixed import ross_mi
 from .privacy_loss import InfinitePrivacyLossWarning, PrivacyLossEstimate, _reveals_value
 
-__all__ = ["WHOSE", "estimate_disclosed"]
+__all__ = ["WHOSE", "AUDIENCES", "estimate_disclosed"]
 
 WHOSE = ("winner", "runner-up", "bidder")
+AUDIENCES = ("outsider", "rival")
 
 #: A column of a plug-in that does not say which of its columns are discrete is taken as
 #: discrete when it takes at most this many values on the sold auctions.
@@ -48,6 +64,57 @@ def _check_whose(whose) -> str:
         err = ValueError if isinstance(whose, str) else TypeError
         raise err(f"`whose` must be one of {', '.join(map(repr, WHOSE))}; got {whose!r}")
     return whose
+
+
+def _check_audience(audience) -> str:
+    if audience not in AUDIENCES or not isinstance(audience, str):
+        err = ValueError if isinstance(audience, str) else TypeError
+        raise err(f"`audience` must be one of {', '.join(map(repr, AUDIENCES))}; got "
+                  f"{audience!r}")
+    return audience
+
+
+def rival_value(outcomes) -> np.ndarray:
+    """The rival's own value: that of the last bidder, ``n - 1``."""
+    values = getattr(outcomes, "values", None)
+    if values is None:
+        raise ValueError(
+            "audience='rival' needs the rival's own value, which `outcomes` does not keep: "
+            "simulate with privauction.simulate(..., keep='values')"
+        )
+    return np.asarray(values, dtype=float)[:, -1]
+
+
+def _rival_loss(x, z, code, y, k, workers) -> float:
+    """``MI(A; (D, Z)) - MI(A; Z) + P(A = 0) MI(X; D | Z, A = 0)``, ``A = 1{X = Z}``, with ``D``
+    the label ``code`` and the continuous block ``y`` (either may be None); see the module
+    docstring."""
+    cols = []
+    if code is not None:
+        cols.append(code.astype(float)[:, None])
+    if y is not None:
+        yb = y[:, None] if y.ndim == 1 else y
+        cols.append(yb)
+        cols.append((yb == z[:, None]).astype(float))    # the rival compares with its own value
+    blk = np.hstack(cols)
+    blk = blk[:, np.ptp(blk, axis=0) > 0]
+    if blk.shape[1] == 0:
+        return 0.0
+    a = x == z
+    total = 0.0
+    if a.any() and not a.all():
+        labels = a.astype(np.int64)
+        total += (ross_mi_block(labels, standardized_block(np.column_stack([blk, z])), k,
+                                workers=workers)
+                  - ross_mi_block(labels, standardized_block(z[:, None]), k, workers=workers))
+    rest = ~a
+    if np.count_nonzero(rest) > k + 1:
+        part = blk[rest]
+        part = part[:, np.ptp(part, axis=0) > 0]
+        if part.shape[1]:
+            total += rest.mean() * mixed_cmi(x[rest][:, None], part, z[rest][:, None], k,
+                                             workers=workers)
+    return total
 
 
 def person_value(outcomes, whose: str):
@@ -116,14 +183,19 @@ def _chain_rule(x, code, y, method, k, workers) -> float:
 
 
 def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resamples,
-                       subsample_size, k, detect_infinite, rng, workers):
-    """``estimate_privacy_loss`` with ``disclosure`` and ``whose`` (arguments already checked
-    there, except these two)."""
+                       subsample_size, k, detect_infinite, rng, workers, audience="outsider"):
+    """``estimate_privacy_loss`` with ``disclosure``, ``whose`` and ``audience`` (arguments
+    already checked there, except these three)."""
     whose = _check_whose(whose)
+    audience = _check_audience(audience)
     if method == "observer":
         raise ValueError(
             "method='observer' estimates the winner's loss under the papers' rule only; use "
-            "method='mixed' with `disclosure` or `whose`"
+            "method='mixed' with `disclosure`, `whose` or `audience`"
+        )
+    if audience == "rival" and method != "mixed":
+        raise ValueError(
+            f"audience='rival' is estimated with method='mixed' only; got method={method!r}"
         )
     sold = np.asarray(outcomes.sold, dtype=bool)
     n = int(sold.shape[0])
@@ -133,6 +205,9 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
                          "there is nothing to estimate; check the reserve price")
     sold_share = n_sold / n
     x, tie = person_value(outcomes, whose)
+    z = rival_value(outcomes) if audience == "rival" else None
+    # Where the rival is the person, it knows the value: nothing there can reveal it.
+    unknown = np.ones(n, dtype=bool) if z is None else x != z
     # The disclosure draws (noise, random rounding) from a child stream: with the seed that
     # simulated the values (rng=0 in both calls) the parent stream would repeat the values'
     # draws, and uniform values would come back as the noise itself.
@@ -153,7 +228,7 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
     if detect_infinite:
         for j in varying:
             col = on_sale[:, j]
-            ok = ~np.isnan(col)
+            ok = ~np.isnan(col) & unknown[sold]
             if kinds[j]:
                 # A discrete column reveals the value only by equalling it: among its values
                 # seen once, any rounding is monotone in the value (not a revelation).
@@ -197,8 +272,11 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
     def statistic(rows):
         s = sold[rows]
         r = rows[s]
-        return s.mean() * _chain_rule(x[r], None if code is None else code[r],
-                                      None if y is None else y[r], method, k, workers)
+        c = None if code is None else code[r]
+        yr = None if y is None else y[r]
+        if z is not None:
+            return s.mean() * _rival_loss(x[r], z[r], c, yr, k, workers)
+        return s.mean() * _chain_rule(x[r], c, yr, method, k, workers)
 
     estimate = statistic(np.arange(n))
     if subsample_size is None:
