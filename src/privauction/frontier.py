@@ -173,7 +173,8 @@ def plot_disclosure_frontier(table: pd.DataFrame, *, title: str | None = None):
     fig, axes = plt.subplots(1, len(people), figsize=(4.2 * len(people), 4.2), sharey=True,
                              squeeze=False)
     finite = losses.loc[np.isfinite(losses["ci_high"]), "ci_high"]
-    x_inf = 1.15 * (float(finite.max()) if len(finite) else 1.0)
+    top = float(finite.max()) if len(finite) else 0.0
+    x_inf = 1.15 * (top if top > 0 else 1.0)     # every loss 0 (or infinite): a unit axis
     colours = {d: plt.get_cmap("tab10")(i % 10)
                for i, d in enumerate(dict.fromkeys(losses["disclosure"]))}
     markers = {m: "osD^vP*X"[i % 8] for i, m in enumerate(dict.fromkeys(losses["mechanism"]))}
