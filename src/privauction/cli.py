@@ -587,12 +587,11 @@ def _cmd_frontier(args) -> int:
           "privacy loss in nats, estimate [interval] (analytical)")
     for mech, rows in table.groupby("mechanism", sort=False):
         print(mech)
-        width = max(len(str(d)) for d in rows["disclosure"])
-        print(f"  {'disclosure':<{width}}  {'revenue':>8}  {'welfare':>8}  "
-              + "  ".join(f"{p:<31}" for p in people))
+        lines = [["disclosure", "revenue", "welfare", *people]]
         for rule, part in rows.groupby("disclosure", sort=False):
             by = {(r["quantity"], r["whose"]): r for _, r in part.iterrows()}
-            cells = []
+            cells = [str(rule), _fmt(by[("revenue", "")]["estimate"]),
+                     _fmt(by[("welfare", "")]["estimate"])]
             for p in people:
                 r = by[("privacy_loss", p)]
                 if r["infinite"]:
@@ -600,9 +599,11 @@ def _cmd_frontier(args) -> int:
                 else:
                     text = f"{_fmt(r['estimate'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]"
                 cells.append(f"{text} ({_fmt(r['analytical'])})")
-            print(f"  {rule:<{width}}  {_fmt(by[('revenue', '')]['estimate']):>8}  "
-                  f"{_fmt(by[('welfare', '')]['estimate']):>8}  "
-                  + "  ".join(f"{c:<31}" for c in cells))
+            lines.append(cells)
+        widths = [max(len(line[j]) for line in lines) for j in range(len(lines[0]))]
+        for line in lines:
+            print("  " + "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True))
+                  .rstrip())
     print(f"done in {elapsed:.1f} s; wrote " + ", ".join(str(w) for w in written))
     return 0
 

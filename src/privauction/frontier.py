@@ -172,14 +172,17 @@ def plot_disclosure_frontier(table: pd.DataFrame, *, title: str | None = None):
     people = [w for w in WHOSE if w in set(losses["whose"])]
     fig, axes = plt.subplots(1, len(people), figsize=(4.2 * len(people), 4.2), sharey=True,
                              squeeze=False)
-    finite = losses.loc[np.isfinite(losses["ci_high"]), "ci_high"]
-    top = float(finite.max()) if len(finite) else 0.0
-    x_inf = 1.15 * (top if top > 0 else 1.0)     # every loss 0 (or infinite): a unit axis
+    x_inf = 1.0
     colours = {d: plt.get_cmap("tab10")(i % 10)
                for i, d in enumerate(dict.fromkeys(losses["disclosure"]))}
     markers = {m: "osD^vP*X"[i % 8] for i, m in enumerate(dict.fromkeys(losses["mechanism"]))}
     for ax, person in zip(axes[0], people, strict=True):
-        for _, r in losses[losses["whose"] == person].iterrows():
+        mine = losses[losses["whose"] == person]
+        # each person's own scale (the runner-up's losses can be 20 times the winner's)
+        finite = mine.loc[np.isfinite(mine["ci_high"]), "ci_high"]
+        top = float(finite.max()) if len(finite) else 0.0
+        x_inf = 1.15 * (top if top > 0 else 1.0)     # every loss 0 (or infinite): a unit axis
+        for _, r in mine.iterrows():
             rev = revenue.loc[(r["mechanism"], r["disclosure"])]
             rev = rev.iloc[0] if isinstance(rev, pd.DataFrame) else rev
             x = x_inf if r["infinite"] or not np.isfinite(r["estimate"]) else r["estimate"]
@@ -192,7 +195,7 @@ def plot_disclosure_frontier(table: pd.DataFrame, *, title: str | None = None):
         ax.set_xlabel(f"{person}'s privacy loss (nats)")
         ticks = [t for t in ax.get_xticks() if 0 <= t < 0.95 * x_inf]
         ax.set_xticks([*ticks, x_inf], [*(f"{t:g}" for t in ticks), "∞"])
-        ax.set_xlim(left=min(0.0, float(losses["ci_low"].min())) - 0.02 * x_inf,
+        ax.set_xlim(left=min(0.0, float(mine["ci_low"].min())) - 0.02 * x_inf,
                     right=1.05 * x_inf)
     axes[0][0].set_ylabel("revenue per auction")
     handles = [plt.Line2D([], [], color=c, marker="s", ls="", label=d) for d, c in colours.items()]
