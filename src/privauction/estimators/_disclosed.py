@@ -136,6 +136,46 @@ def person_value(outcomes, whose: str):
     return x, (values == x[:, None]).sum(axis=1) > 1
 
 
+def person_bid(outcomes, whose: str):
+    """The bid of ``whose`` in every auction, or None when the outcomes keep no bids."""
+    bids = getattr(outcomes, "bids", None)
+    values = getattr(outcomes, "values", None)
+    if bids is None or values is None:
+        return None
+    bids = np.asarray(bids, dtype=float)
+    if whose == "bidder":
+        return bids[:, 0]
+    values = np.asarray(values, dtype=float)
+    if whose == "winner":
+        seat = np.asarray(outcomes.winner)
+        seat = np.where(seat >= 0, seat, np.argmax(values, axis=1))
+    else:                                   # the holder of the second-highest value
+        seat = np.argsort(values, axis=1, kind="stable")[:, -2]
+    return np.take_along_axis(bids, seat[:, None], axis=1)[:, 0]
+
+
+def _publishes_revealing_bid(outcomes, whose, x, rows, pub, varying, tie) -> str:
+    """Why the published row contains the person's own bid and that bid reveals its value
+    (a strictly monotone bid function, e.g. every bid of a first-price auction published
+    sorted, where no single column follows the person), or ``""``.
+
+    Exact: the bid must equal a published entry in at least two auctions, and be a strictly
+    monotone function of the value (or equal it) on the auctions considered."""
+    bid = person_bid(outcomes, whose)
+    if bid is None or not varying or np.count_nonzero(rows) < 2:
+        return ""
+    b, v = bid[rows], x[rows]
+    in_row = (pub[rows][:, varying] == b[:, None]).any(axis=1)
+    found = int(np.count_nonzero(in_row & ~tie[rows]))
+    if found < 2:
+        return ""
+    reveals, _, why = _reveals_value(v, b, tie[rows])
+    if not reveals:
+        return ""
+    return (f"the {whose}'s own bid is published in {found} of {int(rows.sum())} sold "
+            f"auctions, and {why.replace('the price', 'the bid').replace('winner', whose)}")
+
+
 def _publish(outcomes, disclosure, rng):
     """The published array and which columns are discrete (the papers' rule when None)."""
     if disclosure is None:
@@ -250,6 +290,16 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
                 )
                 return result(math.inf, math.inf, math.inf, math.nan, "none", math.nan,
                               tie_share, True)
+        reason = _publishes_revealing_bid(outcomes, whose, x, sold & unknown, pub, varying,
+                                          tie)
+        if reason:
+            warnings.warn(
+                f"{reason}; the disclosure reveals the {whose}'s value on an event of positive "
+                "probability, so the privacy loss is infinite; returning inf (pass "
+                "detect_infinite=False to get the finite-sample estimate anyway)",
+                InfinitePrivacyLossWarning, stacklevel=3,
+            )
+            return result(math.inf, math.inf, math.inf, math.nan, "none", math.nan, 0.0, True)
     discrete = [j for j in varying if kinds[j]]
     continuous = [j for j in varying if not kinds[j]]
     for j in continuous:
