@@ -36,6 +36,7 @@ LAYERS = {
     "demo": 8,
     "scenarios": 9,
     "report": 10,
+    "frontier_report": 10.5,  # the frontier's HTML section: uses report's figure embedding
     "cli": 11,
     "__init__": 12,         # the package root re-exports the public API
 }

@@ -168,6 +168,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--resume", action="store_true",
                    help="re-use finished claims in DIR/store that verify (same seed, sizes and "
                         "code); re-run and name the others")
+    _add_frontier_parser(sub)
     return parser
 
 
@@ -403,6 +404,210 @@ def _cmd_validate(args) -> int:
     return _run(args, names, args.quick, {}, n_jobs, args.resume)
 
 
+# --- privauction frontier ------------------------------------------------------------------
+
+_FRONTIER_MECHANISMS = {  # CLI name -> (class name in privauction.mechanisms, argument names)
+    "spa": ("SecondPrice", ()), "reserve": ("ReservePrice", ("reserve",)),
+    "zero-k": ("ZeroKLottery", ("K",)), "winner-bid": ("WinnerBidLottery", ()),
+    "beta-price": ("BetaPrice", ()), "k-price": ("KPrice", ("k",)),
+    "first-price": ("FirstPrice", ()),
+}
+_FRONTIER_DISCLOSURES = {  # CLI name -> (class name in privauction.disclosure, argument names)
+    "winner-and-price": ("WinnerAndPrice", ()), "price-only": ("PriceOnly", ()),
+    "winner-only": ("WinnerOnly", ()), "all-bids": ("AllBids", ("with_identities",)),
+    "rounded": ("RoundedPrice", ("step",)),
+    "stochastic": ("StochasticRounding", ("mantissa_bits", "exponent_bits")),
+    "noisy": ("NoisyPrice", ("scale",)), "nothing": ("Nothing", ()),
+}
+_FRONTIER_DEFAULT_DISCLOSURES = ("winner-and-price", "price-only", "winner-only", "all-bids",
+                                 "rounded(0.1)", "stochastic(8,8)", "noisy(0.1)", "nothing")
+
+
+def _frontier_spec(text: str, table: dict, module) -> object:
+    """``name`` or ``name(a,b)`` -> an instance (argparse type; one-line error otherwise)."""
+    import re
+
+    match = re.fullmatch(r"\s*([A-Za-z][\w-]*)\s*(?:\((.*)\))?\s*", text)
+    name = match.group(1).lower() if match else ""
+    if name not in table:
+        raise argparse.ArgumentTypeError(
+            f"unknown {text!r}; choose from {', '.join(table)} (arguments in parentheses, "
+            f"e.g. {'zero-k(2)' if 'spa' in table else 'rounded(0.1)'})")
+    cls_name, arg_names = table[name]
+    raw = [a.strip() for a in match.group(2).split(",")] if match.group(2) else []
+    if len(raw) > len(arg_names):
+        raise argparse.ArgumentTypeError(
+            f"{name} takes at most {len(arg_names)} argument(s) "
+            f"({', '.join(arg_names) or 'none'}); got {text!r}")
+    kwargs = {}
+    for key, value in zip(arg_names, raw, strict=False):
+        if value.lower() in ("true", "false"):
+            kwargs[key] = value.lower() == "true"
+            continue
+        try:
+            kwargs[key] = int(value) if re.fullmatch(r"[+-]?\d+", value) else float(value)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"{name}: {key} must be a number; got {value!r}") from None
+    try:
+        return getattr(module, cls_name)(**kwargs)
+    except (TypeError, ValueError) as exc:
+        raise argparse.ArgumentTypeError(f"{text}: {exc}") from None
+
+
+def _frontier_mechanism(text: str):
+    from . import mechanisms
+
+    return _frontier_spec(text, _FRONTIER_MECHANISMS, mechanisms)
+
+
+def _frontier_disclosure(text: str):
+    from . import disclosure
+
+    return _frontier_spec(text, _FRONTIER_DISCLOSURES, disclosure)
+
+
+def _frontier_prior(text: str):
+    import math
+    import re
+
+    from scipy import stats
+
+    t = text.strip().lower()
+    if t == "uniform":
+        return stats.uniform(0, 1)
+    match = re.fullmatch(r"beta\(\s*([^,]+?)\s*,\s*([^)]+?)\s*\)", t)
+    try:
+        a, b = (float(match.group(1)), float(match.group(2))) if match else (None, None)
+    except ValueError:
+        a = b = None
+    if a is None or not (math.isfinite(a) and math.isfinite(b) and a > 0 and b > 0):
+        raise argparse.ArgumentTypeError(
+            f"must be 'uniform' or 'beta(a,b)' with a, b > 0; got {text!r}")
+    return stats.beta(a, b)
+
+
+def _add_frontier_parser(sub) -> None:
+    p = sub.add_parser(
+        "frontier", help="revenue, welfare and privacy loss: mechanisms x disclosures",
+        description="Simulate each mechanism once, publish its outcomes under every disclosure "
+                    "and report revenue, welfare and the privacy loss of the winner, the "
+                    "runner-up and bidder 0 (estimate, interval, analytical value where known). "
+                    "Writes frontier.csv (tidy) and report.html under --out, and the frontier "
+                    "figure under --figures.",
+        epilog="names: mechanisms " + ", ".join(_FRONTIER_MECHANISMS) + "; disclosures "
+               + ", ".join(_FRONTIER_DISCLOSURES) + "; arguments in parentheses, e.g. "
+               "zero-k(2) reserve(0.5) rounded(0.1) stochastic(8,8) noisy(0.1) all-bids(true)."
+               "\nexit status: 0 done, 2 bad usage.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--prior", type=_frontier_prior, default="uniform", metavar="PRIOR",
+                   help="value prior: uniform or beta(a,b) (default uniform)")
+    p.add_argument("--n-bidders", "-n", type=_positive_int, default=2, metavar="N",
+                   help="bidders per auction, >= 2 (default 2)")
+    p.add_argument("--mechanisms", "-m", nargs="+", type=_frontier_mechanism,
+                   default=None, metavar="MECH",
+                   help="mechanisms (default: spa reserve zero-k(2))")
+    p.add_argument("--disclosures", "-d", nargs="+", type=_frontier_disclosure,
+                   default=None, metavar="RULE",
+                   help="disclosures (default: every built-in: "
+                        + " ".join(_FRONTIER_DEFAULT_DISCLOSURES) + ")")
+    p.add_argument("--n-auctions", type=_positive_int, default=100_000, metavar="N",
+                   help="auctions simulated per mechanism (default 100000)")
+    p.add_argument("--audience", choices=("outsider", "rival"), default="outsider",
+                   help="who learns: an outsider, or the rival (last bidder) who knows its "
+                        "own value (default outsider)")
+    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="root seed (default 0)")
+    p.add_argument("--out", type=_out_dir, default=None, metavar="DIR",
+                   help="output directory (default ./privauction-results/frontier)")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="J",
+                   help="worker processes, one mechanism each (default 1)")
+    p.add_argument("--figures", type=_out_dir, default=None, metavar="DIR",
+                   help="also write the frontier figure to DIR/frontier_n{N}.{FORMAT}")
+    p.add_argument("--format", choices=("png", "pdf", "svg"), default="png",
+                   help="figure format for --figures (default png)")
+    p.add_argument("--no-report", action="store_true", help="skip report.html")
+
+
+def _cmd_frontier(args) -> int:
+    """``privauction frontier``: the table in the terminal, frontier.csv, report.html and the
+    figure (with --figures)."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from . import mechanisms
+    from .frontier import disclosure_frontier, plot_disclosure_frontier
+
+    if args.n_bidders < 2:
+        raise _Usage(f"--n-bidders must be an integer >= 2; got {args.n_bidders}")
+    if args.n_auctions < 100:
+        raise _Usage(f"--n-auctions must be an integer >= 100; got {args.n_auctions}")
+    mechs = args.mechanisms or [mechanisms.SecondPrice(), mechanisms.ReservePrice(),
+                                mechanisms.ZeroKLottery(2.0)]
+    rules = args.disclosures or [_frontier_disclosure(d) for d in _FRONTIER_DEFAULT_DISCLOSURES]
+    out = _writable(args.out or Path("privauction-results") / "frontier")
+    figures = _writable(args.figures) if args.figures is not None else None
+    start = time.perf_counter()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")   # infinite losses are rows marked infinite
+            table = disclosure_frontier(
+                args.prior, args.n_bidders, mechs, rules, args.n_auctions, rng=args.seed,
+                audience=args.audience, backend="joblib" if args.jobs > 1 else "serial",
+                n_jobs=args.jobs,
+            )
+    except (TypeError, ValueError, NotImplementedError) as exc:
+        raise _Usage(str(exc)) from None
+    elapsed = time.perf_counter() - start
+    table.to_csv(out / "frontier.csv", index=False)
+    prior_label = getattr(args.prior.dist, "name", "prior") + str(tuple(args.prior.args))
+    title = f"Disclosure frontier: {prior_label}, n = {args.n_bidders}"
+    written = [out / "frontier.csv"]
+    if figures is not None:
+        import matplotlib.pyplot as plt
+
+        fig = plot_disclosure_frontier(table, title=title)
+        path = figures / f"frontier_n{args.n_bidders}.{args.format}"
+        fig.savefig(path, format=args.format, dpi=150, bbox_inches="tight")
+        plt.close(fig)
+        written.append(path)
+    if not args.no_report:
+        from .frontier_report import write_frontier_report
+
+        meta = {"command": "privauction frontier " + " ".join(
+                    shlex.quote(a) for a in sys.argv[2:]) if Path(sys.argv[0]).name
+                    == "privauction" else "privauction frontier",
+                "prior": prior_label, "n_bidders": args.n_bidders,
+                "audience": args.audience, "seed": args.seed, "runtime": f"{elapsed:.1f} s"}
+        written.append(write_frontier_report({title: table}, out / "report.html", meta=meta))
+    people = [w for w in ("winner", "runner-up", "bidder") if w in set(table["whose"])]
+    print(f"{title}; {args.n_auctions} auctions per mechanism, audience {args.audience}; "
+          "privacy loss in nats, estimate [interval] (analytical)")
+    for mech, rows in table.groupby("mechanism", sort=False):
+        print(mech)
+        lines = [["disclosure", "revenue", "welfare", *people]]
+        for rule, part in rows.groupby("disclosure", sort=False):
+            by = {(r["quantity"], r["whose"]): r for _, r in part.iterrows()}
+            cells = [str(rule), _fmt(by[("revenue", "")]["estimate"]),
+                     _fmt(by[("welfare", "")]["estimate"])]
+            for p in people:
+                r = by[("privacy_loss", p)]
+                if r["infinite"]:
+                    text = "inf"
+                else:
+                    text = f"{_fmt(r['estimate'])} [{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]"
+                cells.append(f"{text} ({_fmt(r['analytical'])})")
+            lines.append(cells)
+        widths = [max(len(line[j]) for line in lines) for j in range(len(lines[0]))]
+        for line in lines:
+            print("  " + "  ".join(c.ljust(w) for c, w in zip(line, widths, strict=True))
+                  .rstrip())
+    print(f"done in {elapsed:.1f} s; wrote " + ", ".join(str(w) for w in written))
+    return 0
+
+
 def main(argv=None) -> int:
     """Entry point of the ``privauction`` console script; returns the exit status."""
     parser = build_parser()
@@ -410,7 +615,8 @@ def main(argv=None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    handler = {"list": _cmd_list, "run": _cmd_run, "validate": _cmd_validate}[args.command]
+    handler = {"list": _cmd_list, "run": _cmd_run, "validate": _cmd_validate,
+               "frontier": _cmd_frontier}[args.command]
     try:
         return handler(args)
     except _Usage as exc:

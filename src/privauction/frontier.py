@@ -23,7 +23,7 @@ from ._validation import check_int, check_probability, check_rng
 from .disclosure import Disclosure
 from .estimators import InfinitePrivacyLossWarning, estimate_privacy_loss
 from .mechanisms import Mechanism
-from .privacy import WHOSE, check_whose, privacy_loss
+from .privacy import WHOSE, check_audience, check_whose, privacy_loss
 from .simulator import simulate
 from .sweep import run_sweep
 
@@ -39,7 +39,7 @@ def _mean_row(quantity, x, level, analytical=math.nan):
 
 
 def frontier_cell(rng, *, mechanism, disclosures, prior, n_bidders, n_auctions, whose=WHOSE,
-                  level=0.95) -> pd.DataFrame:
+                  level=0.95, audience="outsider") -> pd.DataFrame:
     """One cell of :func:`disclosure_frontier`: one mechanism's auctions, simulated once and
     published under every disclosure (common random numbers, so differences between rules are
     not simulation noise). A tidy table with one row per disclosure and quantity
@@ -59,13 +59,14 @@ def frontier_cell(rng, *, mechanism, disclosures, prior, n_bidders, n_auctions, 
         rows += [{"disclosure": repr(disclosure), **r} for r in base]
         for person in whose:
             try:
-                truth = privacy_loss(mechanism, prior, n_bidders, disclosure, person)
+                truth = privacy_loss(mechanism, prior, n_bidders, disclosure, person,
+                                     audience=audience)
             except NotImplementedError:
                 truth = math.nan
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", InfinitePrivacyLossWarning)
                 est = estimate_privacy_loss(out, disclosure=disclosure, whose=person, ci=level,
-                                            rng=rng)
+                                            rng=rng, audience=audience)
             rows.append({"disclosure": repr(disclosure), "quantity": "privacy_loss",
                          "whose": person, "estimate": est.estimate, "ci_low": est.ci_low,
                          "ci_high": est.ci_high, "analytical": truth,
@@ -73,11 +74,13 @@ def frontier_cell(rng, *, mechanism, disclosures, prior, n_bidders, n_auctions, 
     table = pd.DataFrame(rows)
     table["n_auctions"] = int(n_auctions)
     table["level"] = float(level)
+    table["audience"] = audience
     return table
 
 
 def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctions: int, *,
-                        rng=0, whose=WHOSE, level: float = 0.95, n_replications: int = 1,
+                        rng=0, whose=WHOSE, audience: str = "outsider", level: float = 0.95,
+                        n_replications: int = 1,
                         backend: str = "serial", n_jobs: int | None = None, store=None,
                         progress: bool = False) -> pd.DataFrame:
     """Revenue, welfare and privacy losses for every mechanism × disclosure, with intervals.
@@ -93,6 +96,9 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
     rng : int, SeedSequence-able or Generator
         An int is the sweep's root seed; a Generator draws one.
     whose : sequence of {"winner", "runner-up", "bidder"}
+    audience : {"outsider", "rival"}
+        Who learns from the publication (see :func:`privauction.privacy_loss`): an outsider,
+        or the rival, the last bidder, who also knows its own value.
     level : float
         Confidence level of every interval.
     n_replications, backend, n_jobs, store, progress
@@ -105,7 +111,7 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
         ``cell``, ``replication``, ``seed`` and ``spawn_key``, the labels ``mechanism`` and
         ``disclosure``, then ``quantity`` (``revenue``, ``welfare``, ``privacy_loss``),
         ``whose``, ``estimate``, ``ci_low``, ``ci_high``, ``analytical`` (NaN where none is
-        known), ``infinite``, ``n_auctions`` and ``level``.
+        known), ``infinite``, ``n_auctions``, ``level`` and ``audience``.
 
     Examples
     --------
@@ -134,6 +140,7 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
                     f"`{name}` must hold {base.__name__} instances; got {type(item).__name__}"
                 )
     whose = tuple(check_whose(w) for w in ((whose,) if isinstance(whose, str) else whose))
+    audience = check_audience(audience)
     n_bidders = check_int(n_bidders, "n_bidders", minimum=2)
     n_auctions = check_int(n_auctions, "n_auctions", minimum=2)
     level = check_probability(level, "level")
@@ -146,7 +153,8 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
         n_replications=n_replications, seed=seed, backend=backend, n_jobs=n_jobs, store=store,
         progress=progress,
         fixed={"disclosures": tuple(disclosures), "prior": prior, "n_bidders": n_bidders,
-               "n_auctions": n_auctions, "whose": whose, "level": level},
+               "n_auctions": n_auctions, "whose": whose, "level": level,
+               "audience": audience},
     )
 
 
@@ -164,13 +172,17 @@ def plot_disclosure_frontier(table: pd.DataFrame, *, title: str | None = None):
     people = [w for w in WHOSE if w in set(losses["whose"])]
     fig, axes = plt.subplots(1, len(people), figsize=(4.2 * len(people), 4.2), sharey=True,
                              squeeze=False)
-    finite = losses.loc[np.isfinite(losses["ci_high"]), "ci_high"]
-    x_inf = 1.15 * (float(finite.max()) if len(finite) else 1.0)
+    x_inf = 1.0
     colours = {d: plt.get_cmap("tab10")(i % 10)
                for i, d in enumerate(dict.fromkeys(losses["disclosure"]))}
     markers = {m: "osD^vP*X"[i % 8] for i, m in enumerate(dict.fromkeys(losses["mechanism"]))}
     for ax, person in zip(axes[0], people, strict=True):
-        for _, r in losses[losses["whose"] == person].iterrows():
+        mine = losses[losses["whose"] == person]
+        # each person's own scale (the runner-up's losses can be 20 times the winner's)
+        finite = mine.loc[np.isfinite(mine["ci_high"]), "ci_high"]
+        top = float(finite.max()) if len(finite) else 0.0
+        x_inf = 1.15 * (top if top > 0 else 1.0)     # every loss 0 (or infinite): a unit axis
+        for _, r in mine.iterrows():
             rev = revenue.loc[(r["mechanism"], r["disclosure"])]
             rev = rev.iloc[0] if isinstance(rev, pd.DataFrame) else rev
             x = x_inf if r["infinite"] or not np.isfinite(r["estimate"]) else r["estimate"]
@@ -183,7 +195,7 @@ def plot_disclosure_frontier(table: pd.DataFrame, *, title: str | None = None):
         ax.set_xlabel(f"{person}'s privacy loss (nats)")
         ticks = [t for t in ax.get_xticks() if 0 <= t < 0.95 * x_inf]
         ax.set_xticks([*ticks, x_inf], [*(f"{t:g}" for t in ticks), "∞"])
-        ax.set_xlim(left=min(0.0, float(losses["ci_low"].min())) - 0.02 * x_inf,
+        ax.set_xlim(left=min(0.0, float(mine["ci_low"].min())) - 0.02 * x_inf,
                     right=1.05 * x_inf)
     axes[0][0].set_ylabel("revenue per auction")
     handles = [plt.Line2D([], [], color=c, marker="s", ls="", label=d) for d, c in colours.items()]

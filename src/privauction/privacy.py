@@ -15,9 +15,10 @@ from .mechanisms import Mechanism, ReservePrice, SecondPrice, ZeroKLottery
 from .priors import support, validate_prior
 from .theory import disclosure as th
 
-__all__ = ["privacy_loss", "WHOSE"]
+__all__ = ["privacy_loss", "WHOSE", "AUDIENCES"]
 
 WHOSE = th.WHOSE
+AUDIENCES = ("outsider", "rival")
 
 
 def check_whose(whose) -> str:
@@ -27,6 +28,37 @@ def check_whose(whose) -> str:
     if whose not in WHOSE:
         raise ValueError(f"`whose` must be one of {', '.join(map(repr, WHOSE))}; got {whose!r}")
     return whose
+
+
+def check_audience(audience) -> str:
+    """``audience`` as given, or TypeError / ValueError naming the parameter."""
+    if not isinstance(audience, str):
+        raise TypeError(f"`audience` must be one of {', '.join(map(repr, AUDIENCES))}; got "
+                        f"{audience!r}")
+    if audience not in AUDIENCES:
+        raise ValueError(f"`audience` must be one of {', '.join(map(repr, AUDIENCES))}; got "
+                         f"{audience!r}")
+    return audience
+
+
+def _rival_loss(mechanism, prior, n: int, disclosure, whose: str) -> float:
+    """The rival's (bidder ``n - 1``, who knows its own value) loss where it is known."""
+    kind = type(disclosure)
+    spa, reserve = _spa_reserve(mechanism, prior)
+    if kind is dc.Nothing:
+        return 0.0
+    if kind is dc.AllBids and mechanism.strategy == "truthful":
+        return math.inf                  # the person's value is published unless it is Z
+    if spa and kind in (dc.WinnerAndPrice, dc.PriceOnly) and whose != "winner":
+        return math.inf                  # P = L (> r) whenever the rival is not the runner-up
+    if kind is dc.WinnerOnly and mechanism.efficient:
+        return th.rival_winner_identity_loss(n, whose)
+    raise NotImplementedError(
+        f"no analytical privacy loss of the {whose} for the rival audience under "
+        f"{disclosure!r} with {mechanism!r}; estimate it with "
+        "privauction.estimate_privacy_loss(outcomes, disclosure=..., whose=..., "
+        "audience='rival')"
+    )
 
 
 def _anonymous(mechanism) -> bool:
@@ -56,8 +88,8 @@ def _zero_k_price_like(disclosure, K: float) -> bool | None:
     return None
 
 
-def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str = "winner"
-                 ) -> float:
+def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str = "winner",
+                 audience: str = "outsider") -> float:
     """Analytical privacy loss, in nats, of ``whose`` when ``mechanism`` publishes ``disclosure``.
 
     As in Definition 2 of the auction paper the loss is counted on the sale event ``E``:
@@ -73,6 +105,9 @@ def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str =
     disclosure : privauction.disclosure.Disclosure, optional
         Default ``WinnerAndPrice()``, the papers' rule.
     whose : {"winner", "runner-up", "bidder"}
+    audience : {"outsider", "rival"}
+        An outsider who knows the prior only (Definition 2), or the rival: the last bidder,
+        ``n - 1``, who also knows its own value ``Z``; its loss is ``P(E) · MI(X; D | Z, E)``.
 
     Returns
     -------
@@ -105,6 +140,11 @@ def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str =
       rounding that keeps 0 and K apart is the price itself, and noise gives
       :func:`~privauction.theory.disclosure.zero_k_noisy_price_loss`.
 
+    For the rival audience: ``Nothing()`` 0; ``AllBids()`` under truthful bidding, and the
+    price of the SPA for the runner-up and a bidder, ``inf``; ``WinnerOnly()`` under an
+    efficient mechanism :func:`~privauction.theory.disclosure.rival_winner_identity_loss`;
+    every other case raises ``NotImplementedError`` (estimate it).
+
     Examples
     --------
     >>> import privauction as pa
@@ -119,6 +159,8 @@ def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str =
     2.1816
     >>> pa.privacy_loss(spa, prior, 2, dc.WinnerOnly())
     0.0
+    >>> round(pa.privacy_loss(spa, prior, 2, dc.WinnerOnly(), audience="rival"), 6)
+    0.5
     """
     if not isinstance(mechanism, Mechanism):
         raise TypeError(
@@ -133,8 +175,11 @@ def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str =
             f"{type(disclosure).__name__}"
         )
     whose = check_whose(whose)
+    audience = check_audience(audience)
     mechanism.check_compatible(prior, n_bidders)
     n = int(n_bidders)
+    if audience == "rival":
+        return _rival_loss(mechanism, prior, n, disclosure, whose)
     kind = type(disclosure)
     spa, reserve = _spa_reserve(mechanism, prior)
     lottery = type(mechanism) is ZeroKLottery

@@ -145,6 +145,7 @@ def estimate_privacy_loss(
     workers: int = 1,
     disclosure=None,
     whose: str = "winner",
+    audience: str = "outsider",
 ) -> PrivacyLossEstimate:
     """Estimate the privacy loss of Definition 2 of the auction paper from simulated outcomes.
 
@@ -189,6 +190,11 @@ def estimate_privacy_loss(
     whose : {"winner", "runner-up", "bidder"}
         Whose value ``X`` is: the winner's ``W`` (Definition 2), the second-highest value, or
         bidder 0's (the outcomes must then keep every value: ``simulate(..., keep="values")``).
+    audience : {"outsider", "rival"}
+        Who learns: an outsider who knows only the prior (Definition 2), or the rival, the
+        last bidder (``n - 1``), who also knows its own value ``Z``: then the loss is
+        ``P(E) · MI(X; D | Z, E)`` (needs ``keep="values"``; ``method="mixed"`` only; see
+        ``privauction.estimators._disclosed``).
 
     Returns
     -------
@@ -228,13 +234,13 @@ def estimate_privacy_loss(
     workers = check_int(workers, "workers", minimum=-1)
     if workers == 0:
         raise ValueError("`workers` must be -1 (all cores) or an integer >= 1; got 0")
-    if disclosure is not None or whose != "winner":
+    if disclosure is not None or whose != "winner" or audience != "outsider":
         from ._disclosed import estimate_disclosed
 
         return estimate_disclosed(
             outcomes, disclosure, whose, method=method, level=level, n_resamples=n_resamples,
             subsample_size=subsample_size, k=k, detect_infinite=detect_infinite, rng=gen,
-            workers=workers,
+            workers=workers, audience=audience,
         )
     sold = np.asarray(outcomes.sold, dtype=bool)
     n = int(sold.shape[0])

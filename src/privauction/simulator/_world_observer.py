@@ -43,16 +43,42 @@ Every other law (continuous non-truncation prices), no law, and ``MarkovRefresh(
     No posterior is kept: the privacy table has the number of wins and the highest price but a
     NaN KL. The empirical MI over many seasons (:func:`privauction.simulator.world.seasons`)
     still applies.
+
+Under another publication rule (``Market(disclosure=...)``)
+-----------------------------------------------------------
+The observer reads only what the rule publishes, and accumulates what it reveals about each
+bidder it can identify:
+
+* ``WinnerAndPrice()``: the models above, unchanged (the feed is the same);
+* ``WinnerOnly()`` under an efficient mechanism with ``m = n_per_auction`` participants out
+  of ``N``: the identity alone. Here the absences cannot be ignored (without prices, the
+  own-record posterior ``∝ u^((m-1) k)`` of ``k`` wins would take a bidder who won half of
+  many auctions for the very top), so the posterior uses the whole feed: a bidder enters an
+  auction with probability ``q = m / N`` and then wins with probability ``u^(m-1)`` (``u =
+  F(v)``), so after ``T`` published auctions of which it won ``k`` the posterior of a
+  persistent value is ``∝ u^((m-1) k) (1 - q u^(m-1))^(T-k)`` in quantile space; its KL from
+  the prior is computed on a grid in ``1 - u`` (:func:`identity_posterior_kl`). With fresh
+  values each win is about a new value, posterior ``∝ u^(m-1)``: ``log m - (m-1)/m`` per win.
+  As for atoms, persistent rivals met again are treated as fresh draws. With random entry or
+  an inefficient mechanism the KL is NaN;
+* a rule that names no bidder (``PriceOnly``, ``RoundedPrice``, ``NoisyPrice``,
+  ``StochasticRounding``, ``AllBids``, ``Nothing``): no bidder is identified, so the privacy
+  table has no rows (what the feed reveals about an anonymous participant is measured across
+  seasons, not per bidder);
+* any other rule (a plug-in): rows only if it is one of the above; otherwise none.
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 import pandas as pd
 
 from ._world_values import _group_positions
 
-__all__ = ["TruncationModel", "AtomModel", "LotteryModel", "FeedObserver", "observer_model"]
+__all__ = ["TruncationModel", "AtomModel", "LotteryModel", "FeedObserver", "observer_model",
+           "identity_posterior_kl"]
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(32)
 _MAX_CACHE = 1 << 20  # (a, b) -> KL entries kept between batches and runs (~100 MB at most)
@@ -199,6 +225,36 @@ def LotteryModel(prior, K: float, rival_pmf: dict[int, float], n_grid: int = 102
     return AtomModel(prior, laws, rival_pmf, n_grid)
 
 
+_S_GRID = np.geomspace(1e-12, 1.0, 3000)     # 1 - u, log-spaced: every posterior width
+_S_W = np.gradient(_S_GRID)                  # trapezoid-like weights on the grid
+
+
+def identity_posterior_kl(k, t, m: int, q: float, chunk: int = 512) -> np.ndarray:
+    """KL from the uniform of the density ``∝ u^((m-1) k) (1 - q u^(m-1))^(t-k)`` on [0, 1].
+
+    The posterior of a persistent value's quantile ``u`` after ``k`` wins in ``t`` published
+    auctions (``WinnerOnly``, see the module docstring); evaluated on a log-spaced grid of
+    ``s = 1 - u`` from 1e-12 to 1 (the posterior's mass below ``s = 1e-12`` is negligible for
+    fewer than 1e10 wins), vectorised over rows in chunks.
+    """
+    k = np.asarray(k, dtype=float)
+    t = np.asarray(t, dtype=float)
+    out = np.empty(k.shape[0])
+    with np.errstate(divide="ignore"):
+        log_u = np.log1p(-_S_GRID)           # -inf at u = 0, where every density is 0
+    log_miss = np.log1p(-q * np.exp((m - 1) * log_u))
+    for start in range(0, k.shape[0], chunk):
+        kk = k[start:start + chunk, None]
+        ll = (m - 1) * kk * log_u + (t[start:start + chunk, None] - kk) * log_miss
+        ll -= ll.max(axis=1, keepdims=True)
+        dens = np.exp(ll)
+        dens /= (dens * _S_W).sum(axis=1, keepdims=True)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            out[start:start + chunk] = (_S_W * np.where(dens > 0, dens * np.log(dens), 0.0)
+                                        ).sum(axis=1)
+    return out
+
+
 def _smootherstep(x):
     """``10x^3 - 15x^4 + 6x^5``: an increasing map of [0, 1] onto itself, flat at both ends."""
     return x**3 * (10.0 - 15.0 * x + 6.0 * x * x)
@@ -234,9 +290,14 @@ class FeedObserver:
     win: ``time, auction, bidder, n_wins, max_price, cumulative_kl``.
     """
 
-    def __init__(self, n_population: int, model, process_kind: str):
+    def __init__(self, n_population: int, model, process_kind: str, *, disclosure=None,
+                 n_per_auction: int | None = None, efficient: bool = False):
         self.model = model
         self.process_kind = process_kind
+        self.disclosure = disclosure
+        self.n_per_auction = n_per_auction
+        self.n_population = n_population
+        self.efficient = efficient
         self.n_wins = np.zeros(n_population, dtype=np.int64)
         n_atoms = model.atoms.size if model is not None and model.kind == "atoms" else 0
         self.atom_counts = np.zeros((n_population, n_atoms), dtype=np.int64)
@@ -294,6 +355,50 @@ class FeedObserver:
             "max_price": run_max[inv],
             "cumulative_kl": kl[inv],
         }
+
+    def consume_published(self, time, auction, published) -> dict[str, np.ndarray]:
+        """Privacy rows from one batch of what ``self.disclosure`` published (see the module
+        docstring: by the rule's kind, never by the data)."""
+        from ..disclosure import WinnerAndPrice, WinnerOnly
+
+        kind = type(self.disclosure)
+        if kind in (WinnerAndPrice, WinnerOnly):
+            ident = published[:, 0]
+            winner = np.where(np.isnan(ident), -1, ident).astype(np.intp)
+            if kind is WinnerAndPrice:
+                return self.consume(time, auction, winner, published[:, 1])
+            return self._consume_identity(time, auction, winner)
+        empty = np.array([], dtype=float)
+        return {"time": empty, "auction": empty.astype(np.int64),
+                "bidder": empty.astype(np.intp), "n_wins": empty.astype(np.int64),
+                "max_price": empty, "cumulative_kl": empty}
+
+    def _consume_identity(self, time, auction, winner) -> dict[str, np.ndarray]:
+        """Wins published without a price: the ``WinnerOnly`` own-record posterior."""
+        sold = winner >= 0
+        b = winner[sold]
+        order = np.argsort(b, kind="stable")
+        sb = b[order]
+        group, pos = _group_positions(sb)
+        n_wins = self.n_wins[sb] + pos + 1
+        m = self.n_per_auction
+        if m is None or not self.efficient or self.process_kind == "markov":
+            kl = np.full(sb.shape[0], np.nan)
+        elif self.process_kind == "persistent":
+            # auctions are numbered from 0 in publication order: T = auction + 1
+            published = auction[sold][order].astype(float) + 1.0
+            kl = identity_posterior_kl(n_wins, published, m, m / self.n_population)
+        else:  # fresh: one new value per win
+            kl = n_wins * (math.log(m) - (m - 1) / m)
+        last = np.ones(sb.shape[0], dtype=bool)
+        last[:-1] = sb[1:] != sb[:-1]
+        self.n_wins[sb[last]] = n_wins[last]
+        self.kl_now[sb[last]] = kl[last]
+        inv = np.empty_like(order)
+        inv[order] = np.arange(order.size)
+        return {"time": time[sold], "auction": auction[sold], "bidder": b,
+                "n_wins": n_wins[inv], "max_price": np.full(b.shape[0], np.nan),
+                "cumulative_kl": kl[inv]}
 
     def posterior_cdf(self, bidder: int, v):
         """Posterior CDF of a bidder's (persistent) value at ``v``."""

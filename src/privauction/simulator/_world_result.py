@@ -44,6 +44,9 @@ class MarketResult:
         ``"persistent"`` values (ground truth, not seen by the observer).
     meta : dict
         ``entropy``, ``spawn_key`` of the run's SeedSequence, ``tick``, ``n_batches``.
+    published : ndarray, shape (n_auctions, d), or None
+        What the market's ``disclosure`` published about each auction, in the order of
+        ``events`` (None under the papers' rule, whose feed is ``winner`` and ``price``).
     """
 
     events: pd.DataFrame
@@ -53,6 +56,7 @@ class MarketResult:
     observer: FeedObserver
     initial_values: np.ndarray
     meta: dict = field(default_factory=dict)
+    published: np.ndarray | None = None
 
     def __repr__(self) -> str:
         return (

@@ -6,6 +6,8 @@ same code path as :func:`~privauction.simulator.simulate`.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import numpy as np
 import pandas as pd
 import simpy
@@ -13,7 +15,14 @@ import simpy
 from ._world_observer import FeedObserver
 from ._world_participants import _sample_subsets
 from ._world_result import EVENT_COLUMNS, PRIVACY_COLUMNS, MarketResult
-from ._world_seeding import _AGENT_ARRIVALS, _AGENT_HOUSE, _AGENT_MECHANISM, _bidder_keys, _child
+from ._world_seeding import (
+    _AGENT_ARRIVALS,
+    _AGENT_DISCLOSURE,
+    _AGENT_HOUSE,
+    _AGENT_MECHANISM,
+    _bidder_keys,
+    _child,
+)
 from ._world_values import BidderValues
 from .batch import resolve
 
@@ -55,8 +64,13 @@ class _Run:
         value_keys, refresh_keys = _bidder_keys(root, market.n_population)
         self.values = BidderValues(market.prior, value_keys, refresh_keys, market.value_process)
         self.observer = FeedObserver(
-            market.n_population, market._observer_model(), market.value_process.kind
+            market.n_population, market._observer_model(), market.value_process.kind,
+            disclosure=market.disclosure, n_per_auction=market.n_per_auction,
+            efficient=bool(market.mechanism.efficient),
         )
+        # the disclosure's own stream (noise, random rounding): a new child, so that the
+        # other agents' streams, and a run without a disclosure, are unchanged
+        self.disclosure_rng = np.random.default_rng(_child(root, _AGENT_DISCLOSURE))
         self.env = simpy.Environment()
         self.arrivals = simpy.Store(self.env)
         self.subscribers: list[simpy.Store] = []
@@ -102,17 +116,23 @@ class _Run:
                 return
             record = self.hold_auctions(block)
             self.ledger.append(record)
-            self.publish({k: record[k] for k in ("time", "auction", "winner", "price")})
+            if self.market.disclosure is None:
+                self.publish({k: record[k] for k in ("time", "auction", "winner", "price")})
+            else:  # the public sees only what the rule publishes
+                self.publish({k: record[k] for k in ("time", "auction", "published")})
 
     def observer_process(self, feed: simpy.Store):
         while True:
             batch = yield feed.get()
             if batch is None:
                 return
-            self.privacy_rows.append(
-                self.observer.consume(batch["time"], batch["auction"], batch["winner"],
-                                      batch["price"])
-            )
+            if "published" in batch:
+                rows = self.observer.consume_published(batch["time"], batch["auction"],
+                                                       batch["published"])
+            else:
+                rows = self.observer.consume(batch["time"], batch["auction"], batch["winner"],
+                                             batch["price"])
+            self.privacy_rows.append(rows)
 
     # -- the auction house's vectorised work ------------------------------------------------
     def hold_auctions(self, times: np.ndarray) -> dict[str, np.ndarray]:
@@ -153,20 +173,30 @@ class _Run:
                     out.append((rows, seats, flat[start:stop].reshape(seats.shape)))
                     start = stop
                 groups = out
+        disclosure = market.disclosure
+        keep = disclosure is not None and disclosure.needs_bids   # fixed n: one group
+        all_values = all_bids = None
         for rows, seats, vals in groups:
-            w, p, won, second, _ = self._run_mechanism(seats.shape[1], vals, times[rows],
-                                                    auction[rows])
+            w, p, won, second, bids = self._run_mechanism(seats.shape[1], vals, times[rows],
+                                                       auction[rows])
+            if keep:
+                all_values, all_bids = vals, bids
             sold = w >= 0
             ws = np.where(sold, w, 0)[:, None]
             winner[rows] = np.where(sold, np.take_along_axis(seats, ws, axis=1)[:, 0], -1)
             price[rows] = p
             winner_value[rows] = won
             second_value[rows] = second
-        return {
+        record = {
             "time": times, "auction": auction, "n_participants": n_participants,
             "winner": winner, "price": price, "winner_value": winner_value,
             "second_value": second_value,
         }
+        if disclosure is not None:
+            outcome = SimpleNamespace(winner=winner, price=price, values=all_values,
+                                      bids=all_bids)
+            record["published"] = disclosure.checked_publish(outcome, self.disclosure_rng)
+        return record
 
     def _entry(self, times: np.ndarray):
         """Entry probability per auction: the fixed one, or the rule's, checked."""
@@ -238,9 +268,13 @@ class _Run:
             "entropy": self.root.entropy, "spawn_key": tuple(self.root.spawn_key),
             "tick": self.tick, "n_batches": self.n_batches,
         }
+        published = None
+        if market.disclosure is not None and self.ledger:
+            published = np.concatenate([r["published"] for r in self.ledger])
         return MarketResult(events=events, privacy=privacy, market=market,
                             horizon=self.horizon, observer=self.observer,
-                            initial_values=self.values.initial_values(), meta=meta)
+                            initial_values=self.values.initial_values(), meta=meta,
+                            published=published)
 
 
 def _first_failing(market, n: int, values: np.ndarray, state) -> int | None:

@@ -8,9 +8,9 @@ import numpy as np
 
 from ._world_values import spawned_states
 
-__all__ = ["_root_seed", "_child", "_bidder_keys"]
+__all__ = ["_root_seed", "_child", "_bidder_keys", "_AGENT_DISCLOSURE"]
 
-_AGENT_ARRIVALS, _AGENT_HOUSE, _AGENT_MECHANISM, _AGENT_BIDDERS = range(4)
+_AGENT_ARRIVALS, _AGENT_HOUSE, _AGENT_MECHANISM, _AGENT_BIDDERS, _AGENT_DISCLOSURE = range(5)
 
 
 def _root_seed(rng) -> np.random.SeedSequence:

@@ -127,6 +127,14 @@ class Market:
         Clock period at which the auction house resolves the items that arrived. Results depend
         on it only through which random numbers each batch uses; the default gives about 8192
         auctions per tick.
+    disclosure : privauction.disclosure.Disclosure, optional
+        What the auction house publishes to the feed. None (default): the papers' rule, the
+        feed of (time, winner id, price) above. Given one, the feed carries only what it
+        publishes (its ``winner`` is the winner's population id, so an identity column names a
+        bidder across the season; ``values`` and ``bids`` are by seat and need
+        ``n_per_auction``), ``MarketResult.published`` keeps it, and the observer accumulates
+        what the rule reveals about each identified bidder (see
+        :mod:`privauction.simulator._world_observer`).
 
     Examples
     --------
@@ -152,6 +160,7 @@ class Market:
     schedule: object = field(default=None, repr=False)
     value_process: object = "persistent"
     tick: float | None = None
+    disclosure: object = None
 
     def __post_init__(self):
         if not isinstance(self.mechanism, Mechanism):
@@ -215,6 +224,19 @@ class Market:
             set_("tick", check_real(self.tick, "tick", lower=0.0, lower_inclusive=False))
         if self.n_per_auction is not None:
             self.mechanism.check_compatible(self.prior, self.n_per_auction)
+        if self.disclosure is not None:
+            from ..disclosure import Disclosure
+
+            if not isinstance(self.disclosure, Disclosure):
+                raise TypeError(
+                    "`disclosure` must be an instance of privauction.disclosure.Disclosure; "
+                    f"got {type(self.disclosure).__name__}"
+                )
+            if self.disclosure.needs_bids and self.n_per_auction is None:
+                raise ValueError(
+                    f"`disclosure` {self.disclosure!r} publishes bids, which have one column "
+                    "per seat: give `n_per_auction` (a fixed number of participants)"
+                )
         object.__setattr__(self, "_bound", {})
         object.__setattr__(self, "_models", {})
 
@@ -227,8 +249,9 @@ class Market:
                     else f"schedule=<{self.schedule.size} times>")
         process = self.value_process
         values = process.kind if process.kind != "markov" else repr(process)
+        shown = "" if self.disclosure is None else f", disclosure={self.disclosure!r}"
         return (f"Market({self.mechanism!r}, {_label(self.prior)}, n_population="
-                f"{self.n_population}, {entry}, {arrivals}, value_process={values})")
+                f"{self.n_population}, {entry}, {arrivals}, value_process={values}{shown})")
 
     # -- helpers ----------------------------------------------------------------------------
     def _bound_for(self, n: int):

@@ -44,6 +44,7 @@ from ..priors import expected_second_given_highest, support, validate_prior
 __all__ = [
     "WHOSE",
     "winner_identity_loss",
+    "rival_winner_identity_loss",
     "spa_rounded_price_loss",
     "spa_noisy_price_loss",
     "spa_random_rounding_loss",
@@ -127,6 +128,54 @@ def winner_identity_loss(n_bidders: int, reserve_quantile: float = 0.0) -> float
     val, _ = integrate.quad(lambda u: _h_b(u**m), rho, 1.0, epsabs=1e-14, epsrel=1e-12,
                             limit=200)
     return float((1.0 - rho**n) * _h_b(1.0 / n) - val)
+
+
+def _h_uniform_rest(p, m: int):
+    """Entropy (nats) of a law with one mass ``p`` and ``1 - p`` spread evenly over ``m``."""
+    return -special.xlogy(p, p) - special.xlogy(1 - p, (1 - p) / m)
+
+
+def rival_winner_identity_loss(n_bidders: int, whose: str = "bidder") -> float:
+    """What the winner's identity tells a rival who knows its own value (no reserve).
+
+    The rival is bidder ``n - 1`` with value quantile ``b = F(Z)``; the mechanism is efficient
+    (the highest value wins) and every auction sells. The loss is ``MI(X; D | Z)`` for the
+    published identity ``D``, in quantile space (independent of the prior), with ``m = n - 1``:
+
+    * winner and runner-up: ``∫_0^1 h(b^m) db``. Given ``Z``, ``D`` says whether the rival won
+      (``B``) and otherwise which of the others did, uniformly whatever the values; ``B`` is a
+      function of ``(X, Z)`` (the winner's value equals ``Z`` or exceeds it; the runner-up's is
+      below ``Z`` exactly when the rival won), so ``MI(X; D | Z) = H(B | Z)``, ``h`` the binary
+      entropy;
+    * bidder 0: ``H(D | Z) - H(D | V_0, Z) = ∫_0^1 H_m(b^m) db - ∫_0^1 2t H_{n-2}(t^{n-2}) dt``
+      with ``H_j(p)`` the entropy of a mass ``p`` and ``1 - p`` spread evenly over ``j``
+      others: given ``Z`` the rival wins with probability ``b^m``; given both values, the
+      larger, of quantile ``t = max(F(V_0), b)`` (density ``2t``), wins with probability
+      ``t^{n-2}``, else one of the ``n - 2`` others (the second term is 0 for ``n = 2``).
+
+    ``scipy.integrate.quad``; [2] Eq. 2.39 (``MI = H(D | Z) - H(D | X, Z)``).
+
+    Examples
+    --------
+    >>> round(rival_winner_identity_loss(2, "bidder"), 10)     # ∫ h(b) db = 1/2
+    0.5
+    >>> round(rival_winner_identity_loss(2, "winner"), 10)
+    0.5
+    """
+    from scipy import integrate
+
+    n = int(n_bidders)
+    m = n - 1
+    whose = _check_whose(whose)
+    quad = dict(epsabs=1e-14, epsrel=1e-12, limit=200)
+    if whose != "bidder":
+        return float(integrate.quad(lambda b: _h_b(b**m), 0.0, 1.0, **quad)[0])
+    first = integrate.quad(lambda b: _h_uniform_rest(b**m, m), 0.0, 1.0, **quad)[0]
+    if n == 2:
+        return float(first)
+    second = integrate.quad(lambda t: 2 * t * _h_uniform_rest(t ** (n - 2), n - 2), 0.0, 1.0,
+                            **quad)[0]
+    return float(first - second)
 
 
 def _cell_edges(prior, step: float, price_low: float) -> np.ndarray:
