@@ -183,13 +183,15 @@ def test_whose_losses(disclosed):
     rounded = row("SecondPrice()", "RoundedPrice(step=1.0)")
     # data processing: rounding the price can only hide more (winner and runner-up)
     assert rounded["privacy_loss"] <= spa["privacy_loss"] + 1e-9
+    assert rounded["privacy_loss_method"] == "analytical"          # 10 cells: quadrature
     assert np.isfinite(rounded["runner_up_loss"])
     hidden = row("SecondPrice()", "WinnerOnly()")
     assert hidden["privacy_loss"] == 0.0 and hidden["runner_up_loss"] == 0.0
 
 
 def test_quadrature_refusal_falls_back_to_the_estimate(fit):
-    # a step that leaves more cells than the quadrature takes (4000) on the prior's support
+    # a step that leaves more cells on the prior's support than the audit's MAX_GRID (and than
+    # the quadrature's own limit, 4000)
     spa = pa.mechanisms.SecondPrice()
     step = (fit.prior.support()[1] - fit.prior.support()[0]) / 8000
     out = audit(fit, n_auctions=2000, rng=0, n_bootstrap=0, n_bidders=[2],

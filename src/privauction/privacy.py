@@ -164,8 +164,9 @@ def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str =
         return math.inf
     if kind in (dc.WinnerAndPrice, dc.PriceOnly) and whose == "winner" and _anonymous(mechanism):
         return float(mechanism.privacy_loss(prior, n))
-    if (kind in (dc.WinnerAndPrice, dc.PriceOnly) and whose == "bidder"
-            and _anonymous(mechanism) and _winner_price_reveals(mechanism, prior, n)):
+    if (kind in (dc.WinnerAndPrice, dc.PriceOnly) and whose == "bidder" and not spa
+            and not lottery and _anonymous(mechanism)
+            and _winner_price_reveals(mechanism, prior, n)):
         return math.inf
     if kind is dc.WinnerOnly and _anonymous(mechanism):
         if whose != "bidder":

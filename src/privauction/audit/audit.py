@@ -39,7 +39,8 @@ from ..simulator import simulate
 from ..sweep import run_sweep
 from .gpv import ValueFit, recover_values
 
-__all__ = ["AUDIT_COLUMNS", "WHOSE_COLUMNS", "audit", "default_mechanisms", "default_rows"]
+__all__ = ["AUDIT_COLUMNS", "MAX_GRID", "WHOSE_COLUMNS", "audit", "default_mechanisms",
+           "default_rows"]
 
 #: Column prefix of each person's privacy loss (``privacy_loss`` is the winner's, Definition 2).
 WHOSE_COLUMNS = {"winner": "privacy_loss", "runner-up": "runner_up_loss",
@@ -117,9 +118,33 @@ def _as_rows(mechanisms) -> list[tuple]:
     return rows
 
 
+#: Most steps (RoundedPrice) or noise scales (NoisyPrice) across the prior's support for which
+#: the audit computes the analytical loss: the quadratures of privauction.theory.disclosure
+#: cost about (support / step)^2 (5 s a call at 4,000 cells), so a finer grid is estimated.
+MAX_GRID = 500
+
+
+def _grid_too_fine(disclosure, prior) -> str:
+    """Why the analytical loss of ``disclosure`` is skipped on ``prior`` ('' if it is not)."""
+    width = {dc.RoundedPrice: "step", dc.NoisyPrice: "scale"}.get(type(disclosure))
+    if width is None:
+        return ""
+    low, high = support(prior)
+    count = (high - low) / getattr(disclosure, width)
+    if count <= MAX_GRID:
+        return ""
+    return (f"the prior's support holds {count:.0f} {width}s of {disclosure!r}, above the "
+            f"audit's {MAX_GRID} for the quadrature")
+
+
 def _loss(bound, prior, n, disclosure, whose, out, method, rng, n_resamples) -> tuple:
-    """(loss, low, high, method, note) of ``whose``: analytical if known, else estimated."""
-    note = ""
+    """(loss, low, high, method, note) of ``whose``: analytical if known (and its quadrature
+    grid is at most :data:`MAX_GRID` wide), else estimated."""
+    note = _grid_too_fine(disclosure, prior)
+    if note:
+        est = estimate_privacy_loss(out, method=method, rng=rng, disclosure=disclosure,
+                                    whose=whose, n_resamples=n_resamples)
+        return est.estimate, est.ci_low, est.ci_high, method, note
     try:
         with warnings.catch_warnings():
             # quadrature on the piecewise-linear density of a recovered prior stops
@@ -267,7 +292,9 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
         bidders. ``reserve``: the reserve used (Myerson's for ``ReservePrice()``). ``note``
         says when the prior lacks a monotone hazard rate for Myerson's reserve, why a
         mechanism was not run (incompatible with the prior, or its ``run`` broke the
-        contract), or that a loss was estimated because its quadrature refused the grid;
+        contract), or that a loss was estimated because its quadrature grid would be too fine
+        (more than :data:`MAX_GRID` steps or noise scales across the prior's support, or
+        refused by the quadrature itself);
         ``n_bootstrap`` counts the replicates that gave a value.
         ``attrs["bootstrap"]``: the replicates' own rows (tidy, from ``run_sweep``), or None.
 
