@@ -11,6 +11,7 @@ import pytest
 from scipy import integrate, stats
 
 import privauction as pa
+from privauction import disclosure as dc
 from privauction.audit import AUDIT_COLUMNS, audit, recover_values
 from privauction.audit.audit import _resample_auctions
 from privauction.priors import MHRWarning
@@ -50,7 +51,7 @@ def table(fit):
 def test_table_shape_and_columns(table, fit):
     assert list(table.columns) == AUDIT_COLUMNS
     assert len(table) == 3 * 2
-    assert set(table["disclosure"]) == {"winner-and-price"}
+    assert set(table["disclosure"]) == {"WinnerAndPrice()"}
     assert sorted(set(table["n_bidders"])) == [2, 4]
     shares = table.groupby("n_bidders")["market_share"].first()
     np.testing.assert_allclose(shares.to_numpy(), fit.n_bidders_share.to_numpy())
@@ -142,3 +143,92 @@ def test_first_price_bids_stay_below_values_on_a_thin_lower_tail():
     for n in (2, 5, 9):
         bids = pa.mechanisms.FirstPrice().bid_function(prior, n)(x)
         assert (bids <= x).all() and (bids >= prior.support()[0]).all()
+
+
+# -- the disclosure axis -----------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def disclosed(fit):
+    fp, spa = pa.mechanisms.FirstPrice(), pa.mechanisms.SecondPrice()
+    rows = [(fp, dc.AllBids()), (fp, dc.WinnerAndPrice()), spa,
+            (spa, dc.RoundedPrice(step=1.0)), (spa, dc.WinnerOnly())]
+    return audit(fit, n_auctions=4000, rng=2, n_bootstrap=2, mechanisms=rows)
+
+
+def test_rows_are_mechanism_by_disclosure(disclosed):
+    pairs = disclosed[["mechanism", "disclosure"]].drop_duplicates().to_numpy().tolist()
+    assert pairs == [["FirstPrice()", "AllBids(with_identities=False)"],
+                     ["FirstPrice()", "WinnerAndPrice()"], ["SecondPrice()", "WinnerAndPrice()"],
+                     ["SecondPrice()", "RoundedPrice(step=1.0)"], ["SecondPrice()", "WinnerOnly()"]]
+    # the disclosure changes what is seen, not the auction: one simulation per mechanism
+    for _, rows in disclosed.groupby(["mechanism", "n_bidders"]):
+        assert rows["revenue"].nunique() == 1
+
+
+def test_whose_losses(disclosed):
+    def row(mech, disc, n=2):
+        return disclosed[(disclosed["mechanism"] == mech) & (disclosed["disclosure"] == disc)
+                         & (disclosed["n_bidders"] == n)].iloc[0]
+
+    every_bid = row("FirstPrice()", "AllBids(with_identities=False)")
+    assert all(math.isinf(every_bid[c]) for c in ("privacy_loss", "runner_up_loss",
+                                                  "bidder_loss"))
+    fpa = row("FirstPrice()", "WinnerAndPrice()")
+    assert math.isinf(fpa["privacy_loss"]) and math.isinf(fpa["bidder_loss"])
+    # the runner-up's value is hidden behind the winner's bid: finite, estimated
+    assert fpa["runner_up_loss_method"] == "mixed" and np.isfinite(fpa["runner_up_loss"])
+    assert fpa["runner_up_loss_low"] <= fpa["runner_up_loss"] <= fpa["runner_up_loss_high"]
+    spa = row("SecondPrice()", "WinnerAndPrice()")
+    assert math.isinf(spa["runner_up_loss"]) and math.isinf(spa["bidder_loss"])
+    rounded = row("SecondPrice()", "RoundedPrice(step=1.0)")
+    # data processing: rounding the price can only hide more (winner and runner-up)
+    assert rounded["privacy_loss"] <= spa["privacy_loss"] + 1e-9
+    assert rounded["privacy_loss_method"] == "analytical"          # 10 cells: quadrature
+    assert np.isfinite(rounded["runner_up_loss"])
+    hidden = row("SecondPrice()", "WinnerOnly()")
+    assert hidden["privacy_loss"] == 0.0 and hidden["runner_up_loss"] == 0.0
+
+
+def test_quadrature_refusal_falls_back_to_the_estimate(fit):
+    # a step that leaves more cells on the prior's support than the audit's MAX_GRID (and than
+    # the quadrature's own limit, 4000)
+    spa = pa.mechanisms.SecondPrice()
+    step = (fit.prior.support()[1] - fit.prior.support()[0]) / 8000
+    out = audit(fit, n_auctions=2000, rng=0, n_bootstrap=0, n_bidders=[2],
+                mechanisms=[(spa, dc.RoundedPrice(step=step))])
+    assert out["privacy_loss_method"].iloc[0] == "mixed"
+    assert "winner, runner-up, bidder estimated" in out["note"].iloc[0]
+    # so fine a grid is nearly the price itself: the winner's loss is near Eq. (9)'s 1 - log 2
+    # (the estimate's own interval, widened by 0.02 for the rounding)
+    assert out["privacy_loss_low"].iloc[0] - 0.02 <= 1 - math.log(2)
+    assert 1 - math.log(2) <= out["privacy_loss_high"].iloc[0] + 0.02
+
+
+def test_default_rows_cover_the_issue(fit):
+    rows = [(repr(m), repr(d)) for m, d in pa.audit.default_rows(fit.prior)]
+    assert rows[0] == ("FirstPrice()", "AllBids(with_identities=False)")   # today's practice
+    assert ("ReservePrice(reserve=None)", "WinnerAndPrice()") in rows
+    assert any(m.startswith("ZeroKLottery") for m, _ in rows)
+    assert {d.split("(")[0] for m, d in rows if m == "SecondPrice()"} == {
+        "WinnerAndPrice", "RoundedPrice", "NoisyPrice"}
+
+
+def test_bad_rows(fit):
+    with pytest.raises(TypeError, match="`mechanisms` must hold .* disclosure 'price'"):
+        audit(fit, mechanisms=[(pa.mechanisms.SecondPrice(), "price")])
+
+
+def test_grid_prior_fast_paths_equal_scipys_generic_methods(fit):
+    prior = fit.prior
+    low, high = prior.support()
+    x = np.r_[low - 1, low, np.linspace(low, high, 101), high, high + 1, np.nan]
+    q = np.r_[-0.1, 0.0, np.linspace(0, 1, 51), 1.0, 1.1, np.nan]
+    generic = stats.rv_continuous
+    for name, arg in (("pdf", x), ("cdf", x), ("sf", x), ("ppf", q)):
+        np.testing.assert_allclose(getattr(prior, name)(arg), getattr(generic, name)(
+            prior.dist, arg), rtol=1e-12, atol=1e-15, equal_nan=True)
+    for v in (low - 1.0, low, float(np.median(x[2:-3])), high, high + 1.0, math.nan):
+        for name in ("pdf", "cdf"):
+            a, b = getattr(prior, name)(v), getattr(generic, name)(prior.dist, v)
+            assert type(a) is type(b)
+            assert a == pytest.approx(b, rel=1e-12, abs=1e-15, nan_ok=True)

@@ -384,6 +384,27 @@ def test_zero_k_bidder_with_identity_monte_carlo():
         mean, abs=tol)
 
 
+def test_first_price_bids_and_winners_price_reveal_values():
+    # AllBids under the first-price BNE and a bidder's loss when the winner's price reveals the
+    # winner's value are infinite; checked on simulated outcomes, independently of the dispatch:
+    # bids sort exactly as values, and bidder 0's bid is the published price in about 1/n of
+    # the auctions (an atom of P given V_0: infinite MI)
+    fp, n = pa.mechanisms.FirstPrice(), 3
+    out = pa.simulate(fp, stats.beta(2, 5), n, 20_000, rng=0, keep="bids")
+    order = np.argsort(out.values.ravel())
+    assert (np.diff(out.bids.ravel()[order]) > 0).all()
+    share = np.mean(out.price == out.bids[:, 0])
+    assert abs(share - 1 / n) < 5 * math.sqrt(1 / n * (1 - 1 / n) / 20_000)   # 5 binomial se
+    for whose in th.WHOSE:
+        assert pa.privacy_loss(fp, stats.beta(2, 5), n, dc.AllBids(), whose) == math.inf
+    for disclosure in (dc.WinnerAndPrice(), dc.PriceOnly()):
+        assert pa.privacy_loss(fp, stats.beta(2, 5), n, disclosure, "bidder") == math.inf
+        assert pa.privacy_loss(pa.mechanisms.WinnerBidLottery(), U01, n, disclosure,
+                               "bidder") == math.inf
+    with pytest.raises(NotImplementedError, match="runner-up"):   # hidden behind the bid
+        pa.privacy_loss(fp, U01, n, dc.WinnerAndPrice(), "runner-up")
+
+
 # --- pa.privacy_loss dispatch --------------------------------------------------------------
 
 def test_dispatch_known_values():

@@ -37,6 +37,7 @@ LAYERS = {
     "scenarios": 9,
     "report": 10,
     "frontier_report": 10.5,  # the frontier's HTML section: uses report's figure embedding
+    "audit.report": 10.5,   # the audit's HTML report reuses report's figure helpers
     "cli": 11,
     "__init__": 12,         # the package root re-exports the public API
 }
@@ -46,6 +47,8 @@ def _component(path: Path) -> str:
     rel = path.relative_to(SRC)
     if rel.parts == ("__init__.py",):
         return "__init__"
+    if rel.parts == ("audit", "report.py"):
+        return "audit.report"
     return rel.parts[0].removesuffix(".py")
 
 
@@ -62,6 +65,8 @@ def _target_component(dotted: str) -> str:
     if len(parts) == 1:
         return "__init__"
     head = parts[1]
+    if parts[1:3] == ["audit", "report"]:
+        return "audit.report"
     if head == "__version__":
         return "_version"
     if (SRC / head).is_dir() or (SRC / f"{head}.py").is_file():

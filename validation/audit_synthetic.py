@@ -98,7 +98,8 @@ def main(argv=None):
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         table = pa.audit.audit(fit, n_auctions=20_000, rng=0, n_bootstrap=args.bootstrap,
-                               backend="joblib", n_jobs=2)
+                               backend="joblib", n_jobs=2,
+                               mechanisms=pa.audit.default_mechanisms(fit.prior))
     audit_time = time.perf_counter() - t0
     mechs = pa.audit.default_mechanisms(fit.prior)
     true_rows = []

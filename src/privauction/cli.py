@@ -4,9 +4,10 @@
 
     privauction list                         # the registered claims
     privauction run prop3-spa-n --seed 1     # one claim, its table and report
-    privauction validate                     # every claim at its default sizes (<= 15 min)
+    privauction validate                     # every claim at its default sizes
     privauction validate --quick             # every claim, small sizes (about a minute)
     privauction run --module examples/user_scenario.py user-rounded-spa
+    privauction audit --data usfs            # recover values from real bids, audit the rules
 
 ``validate`` writes ``results.csv`` (and ``results.parquet`` when pyarrow is installed),
 ``report.html`` and, for crash safety, ``store/`` (one verified file per finished claim) under
@@ -169,7 +170,59 @@ def build_parser() -> argparse.ArgumentParser:
                    help="re-use finished claims in DIR/store that verify (same seed, sizes and "
                         "code); re-run and name the others")
     _add_frontier_parser(sub)
+    _add_audit_parser(sub)
     return parser
+
+
+def _add_audit_parser(sub) -> None:
+    """``privauction audit``: recover values from first-price bids and audit rules and
+    disclosures (issue 13)."""
+    p = sub.add_parser(
+        "audit", help="audit a market from its first-price bids",
+        description="Recover the bidders' values from published first-price bids (GPV), then "
+                    "audit mechanisms x disclosures: revenue, welfare and the privacy loss of "
+                    "the winner, the runner-up and a bidder. Prints the table, writes "
+                    "audit.csv and report.html to --out. Default sizes: about 3 minutes on 2 "
+                    "cores for the Forest Service data; --quick well under a minute.",
+        epilog="examples:\n  privauction audit --data usfs\n  privauction audit bids.csv "
+               "--auction-id auction --bid bid --covariates appraisal --quick\n\nexit status: "
+               "0 done, 2 bad usage or bad input (missing column, invalid bid, single-bid "
+               "auction, not a table).",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("bids", nargs="?", default=None, metavar="BIDS",
+                   help="CSV or Parquet file, one row per bid")
+    p.add_argument("--data", choices=["usfs"], default=None,
+                   help="a built-in data set instead of BIDS: usfs, the US Forest Service "
+                        "timber sales (from the simple-fpa package)")
+    p.add_argument("--auction-id", default=None, metavar="COL",
+                   help="column identifying the auction (required with BIDS)")
+    p.add_argument("--bid", default=None, metavar="COL", help="column of the bids "
+                   "(required with BIDS)")
+    p.add_argument("--covariates", nargs="+", default=None, metavar="COL",
+                   help="auction covariates to homogenise the bids for (log bid on them)")
+    p.add_argument("--categorical", nargs="+", default=None, metavar="COL",
+                   help="which covariates are categorical (dummies)")
+    p.add_argument("--drop-invalid", action="store_true",
+                   help="drop invalid rows (non-finite or non-positive bids, missing "
+                        "covariates, single-bid auctions) instead of stopping; counts printed")
+    p.add_argument("--n-auctions", type=_positive_int, default=None, metavar="N",
+                   help="simulated auctions per cell (default 20000; --quick 2000)")
+    p.add_argument("--n-bootstrap", type=int, default=None, metavar="B",
+                   help="bootstrap replicates of the value recovery, 0 or >= 2 (default 10; "
+                        "--quick 2)")
+    p.add_argument("--quick", action="store_true", help="small sizes")
+    p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="J",
+                   help="worker processes for the bootstrap (default: min(2, CPU count))")
+    p.add_argument("--seed", type=_seed, default=0, metavar="S", help="root seed (default 0)")
+    p.add_argument("--out", type=_out_dir, default=Path("privauction-audit"), metavar="DIR",
+                   help="output directory (default ./privauction-audit)")
+    p.add_argument("--figures", type=_out_dir, default=None, metavar="DIR",
+                   help="also save the report's figures as files in DIR")
+    p.add_argument("--format", choices=["png", "pdf", "svg"], default="png",
+                   help="file format of --figures (default png)")
+    p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                   help="progress bar on stderr (default: when stderr is a terminal)")
 
 
 def _load_plugins(paths) -> None:
@@ -608,6 +661,114 @@ def _cmd_frontier(args) -> int:
     return 0
 
 
+_USFS_COVARIATES = ["adv_value", "volume_total_1", "hhi", "year", "forest", "state"]
+_USFS_CATEGORICAL = ["year", "forest", "state"]
+
+
+def _cmd_audit(args) -> int:
+    """Load bids, recover values, audit, print the table, write audit.csv and report.html."""
+    import warnings
+
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import pandas as pd
+
+    from . import audit as au
+    from .audit.report import audit_figures, market_summary, write_audit_report
+
+    if (args.bids is None) == (args.data is None):
+        raise _Usage("give a bids file (BIDS) or --data usfs, not both and not neither")
+    if args.n_bootstrap is not None and (args.n_bootstrap < 0 or args.n_bootstrap == 1):
+        raise _Usage(f"--n-bootstrap must be 0 or an integer >= 2; got {args.n_bootstrap}")
+    if args.data == "usfs":
+        auction, bid = args.auction_id or "auctionid", args.bid or "actual_bid"
+        covariates = _USFS_COVARIATES if args.covariates is None else args.covariates
+        categorical = (_USFS_CATEGORICAL if args.covariates is None and args.categorical is None
+                       else args.categorical or [])
+    else:
+        missing = [f for f, v in (("--auction-id", args.auction_id), ("--bid", args.bid))
+                   if v is None]
+        if missing:
+            raise _Usage(f"{' and '.join(missing)} required with a bids file")
+        auction, bid = args.auction_id, args.bid
+        covariates, categorical = args.covariates or [], args.categorical or []
+    unknown = sorted(set(categorical) - set(covariates))
+    if unknown:
+        raise _Usage(f"--categorical {' '.join(unknown)}: not among --covariates")
+    n_auctions = args.n_auctions or (2_000 if args.quick else 20_000)
+    n_bootstrap = args.n_bootstrap if args.n_bootstrap is not None else (2 if args.quick
+                                                                          else 10)
+    n_jobs = args.jobs or max(1, min(2, os.cpu_count() or 1))
+    progress = sys.stderr.isatty() if args.progress is None else args.progress
+    out = _writable(args.out)
+    figures_dir = _writable(args.figures) if args.figures is not None else None
+    start = time.perf_counter()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", au.DroppedRowsWarning)
+        try:
+            if args.data == "usfs":
+                bids = au.load_usfs()
+            else:
+                bids = au.load_bids(args.bids, auction=auction, bid=bid, covariates=covariates,
+                                    drop_invalid=args.drop_invalid)
+        except (ValueError, TypeError, FileNotFoundError, ModuleNotFoundError) as exc:
+            raise _Usage(str(exc).replace("pass drop_invalid=True", "pass --drop-invalid")
+                         .replace("drop_invalid=True", "--drop-invalid")) from None
+    cleaning = au.cleaning_report(bids)
+    source = "US Forest Service timber sales (simple-fpa)" if args.data else args.bids
+    print(f"{source}: {len(bids)} bids in {bids[auction].nunique()} auctions kept")
+    for r in cleaning.itertuples(index=False):
+        if r.rows:
+            print(f"  dropped {r.rows} rows in {r.auctions} auctions: {r.rule} ({r.reason})")
+    if not cleaning["rows"].any():
+        print(f"  dropped no rows (rules checked: {', '.join(cleaning['rule'])})")
+    for w in caught:
+        if not issubclass(w.category, au.DroppedRowsWarning):
+            warnings.warn_explicit(w.message, w.category, w.filename, w.lineno)
+    try:
+        fit = au.recover_values(bids, auction=auction, bid=bid, covariates=covariates,
+                                categorical=categorical)
+    except (ValueError, TypeError) as exc:
+        raise _Usage(str(exc)) from None
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        table = au.audit(fit, n_auctions=n_auctions, rng=args.seed, n_bootstrap=n_bootstrap,
+                         backend="joblib" if n_jobs > 1 and n_bootstrap else "serial",
+                         n_jobs=n_jobs, progress=progress)
+    elapsed = time.perf_counter() - start
+    table.to_csv(out / "audit.csv", index=False)
+    summary = market_summary(table)
+    summary.to_csv(out / "audit_market.csv", index=False)
+    meta = {"command": "privauction " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+            if Path(sys.argv[0]).name == "privauction" else "privauction audit",
+            "seed": args.seed, "simulated auctions per cell": n_auctions,
+            "bootstrap replicates": n_bootstrap, "workers": n_jobs,
+            "runtime": f"{elapsed:.1f} s"}
+    figures = audit_figures(fit, table)
+    if figures_dir is not None:
+        for stem, fig in figures.items():
+            fig.savefig(figures_dir / f"{stem}.{args.format}", bbox_inches="tight")
+    write_audit_report(fit, table, out / "report.html", cleaning=cleaning, meta=meta,
+                       figures=figures)
+    shown = summary[["mechanism", "disclosure", "revenue", "revenue_low", "revenue_high",
+                     "privacy_loss", "runner_up_loss", "bidder_loss"]].copy()
+    for col in shown.columns[2:]:
+        shown[col] = shown[col].map(_fmt)
+    shown.columns = ["mechanism", "disclosure", "revenue", "low", "high", "winner",
+                     "runner-up", "bidder"]
+    print(f"\naveraged over the market's auction sizes ({n_bootstrap} bootstrap replicates, "
+          "90 % intervals; privacy loss in nats, inf: revealed):")
+    with pd.option_context("display.width", 200, "display.max_colwidth", 40):
+        print(shown.to_string(index=False))
+    for w in {(w.category.__name__, str(w.message)) for w in caught}:
+        print(f"warning: {w[0]}: {w[1]}", file=sys.stderr)
+    print(f"\n{len(table)} rows (mechanism x disclosure x number of bidders) in {elapsed:.1f} s;"
+          f" table {out / 'audit.csv'}, market averages {out / 'audit_market.csv'}, report "
+          f"{out / 'report.html'}" + (f", figures in {figures_dir}/" if figures_dir else ""))
+    return 0
+
+
 def main(argv=None) -> int:
     """Entry point of the ``privauction`` console script; returns the exit status."""
     parser = build_parser()
@@ -616,7 +777,7 @@ def main(argv=None) -> int:
         parser.print_help()
         return 2
     handler = {"list": _cmd_list, "run": _cmd_run, "validate": _cmd_validate,
-               "frontier": _cmd_frontier}[args.command]
+               "frontier": _cmd_frontier, "audit": _cmd_audit}[args.command]
     try:
         return handler(args)
     except _Usage as exc:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 
 from . import disclosure as dc
-from .mechanisms import Mechanism, ReservePrice, SecondPrice, ZeroKLottery
+from .mechanisms import FirstPrice, Mechanism, ReservePrice, SecondPrice, ZeroKLottery
 from .priors import support, validate_prior
 from .theory import disclosure as th
 
@@ -65,6 +65,21 @@ def _anonymous(mechanism) -> bool:
     """The winner's identity is independent of the values' order statistics (i.i.d. values):
     the highest bidder wins (efficient), or the highest wins whenever the item sells (reserve)."""
     return bool(mechanism.efficient) or isinstance(mechanism, ReservePrice)
+
+
+def _bids_reveal_values(mechanism) -> bool:
+    """Every bid is a strictly increasing function of its bidder's value: truthful bidding, or
+    the first-price BNE ``b(v) = E[Y1 | Y1 < v]`` (strictly increasing for a prior with a
+    positive density; Krishna, *Auction Theory*, Prop. 2.2)."""
+    return mechanism.strategy == "truthful" or type(mechanism) is FirstPrice
+
+
+def _winner_price_reveals(mechanism, prior, n: int) -> bool:
+    """The price reveals the winner's value (``mechanism.privacy_loss`` is infinite)."""
+    try:
+        return math.isinf(mechanism.privacy_loss(prior, n))
+    except NotImplementedError:
+        return False
 
 
 def _spa_reserve(mechanism, prior):
@@ -125,7 +140,11 @@ def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str =
     -----
     Known values (``ρ = F(r)``; SPA = ``SecondPrice`` or ``ReservePrice``):
 
-    * ``Nothing()``: 0. ``AllBids()`` under truthful bidding: ``inf`` for everyone;
+    * ``Nothing()``: 0. ``AllBids()`` under truthful bidding or the first-price equilibrium
+      (bids strictly increasing in values): ``inf`` for everyone;
+    * ``WinnerAndPrice()`` / ``PriceOnly()``, bidder 0 under an anonymous mechanism whose price
+      reveals the winner's value (first price, winner-bid lottery): ``inf`` (bidder 0 wins with
+      probability ``1/n`` and is then revealed);
     * ``WinnerAndPrice()`` / ``PriceOnly()``, winner: ``mechanism.privacy_loss`` (the identity
       of an anonymous mechanism's winner is independent of the values' order statistics);
       runner-up and bidder under the SPA: ``inf`` (the price is the runner-up's value);
@@ -186,10 +205,14 @@ def privacy_loss(mechanism, prior, n_bidders: int, disclosure=None, whose: str =
 
     if kind is dc.Nothing:
         return 0.0
-    if kind is dc.AllBids and mechanism.strategy == "truthful":
+    if kind is dc.AllBids and _bids_reveal_values(mechanism):
         return math.inf
     if kind in (dc.WinnerAndPrice, dc.PriceOnly) and whose == "winner" and _anonymous(mechanism):
         return float(mechanism.privacy_loss(prior, n))
+    if (kind in (dc.WinnerAndPrice, dc.PriceOnly) and whose == "bidder" and not spa
+            and not lottery and _anonymous(mechanism)
+            and _winner_price_reveals(mechanism, prior, n)):
+        return math.inf
     if kind is dc.WinnerOnly and _anonymous(mechanism):
         if whose != "bidder":
             return 0.0

@@ -5,7 +5,7 @@ Real data enters the package here: :func:`load_bids` / :func:`load_usfs` give a 
 Vuong 2000) and gives a prior that every mechanism accepts.
 """
 
-from .audit import AUDIT_COLUMNS, audit, default_mechanisms
+from .audit import AUDIT_COLUMNS, WHOSE_COLUMNS, audit, default_mechanisms, default_rows
 from .gpv import MODEL, ValueFit, gpv_pseudo_values, recover_values
 from .homogenise import Homogenisation, homogenise
 from .loading import USFS_COLUMNS, DroppedRowsWarning, cleaning_report, load_bids, load_usfs
@@ -13,8 +13,10 @@ from .prior import GridDistribution, prior_from_values
 
 __all__ = [
     "AUDIT_COLUMNS",
+    "WHOSE_COLUMNS",
     "audit",
     "default_mechanisms",
+    "default_rows",
     "MODEL",
     "USFS_COLUMNS",
     "DroppedRowsWarning",

@@ -1,12 +1,23 @@
-"""The audit: what each mechanism would earn, and reveal, in the recovered market.
+"""The audit: what each mechanism and disclosure would earn, and reveal, in the recovered market.
 
 For the prior recovered from the market's bids (:func:`~privauction.audit.recover_values`) and
-each of the market's numbers of bidders, every mechanism is simulated (revenue, welfare) and
-its winner's privacy loss (Definition 2 of the auction paper, nats) taken from its analytical
-value where it has one, else estimated from the simulated outcomes with an interval. The
-uncertainty of the value recovery itself comes from a bootstrap over auctions: each replicate
-resamples the auctions, recovers the values again and recomputes every number; the replicates
-run through :func:`privauction.sweep.run_sweep`, so they scale out to joblib or Dask.
+each of the market's numbers of bidders, every row — a mechanism and what is published after
+it — is simulated (revenue, welfare), and the privacy loss of the winner, the runner-up and a
+bidder (Definition 2 of the auction paper, extended to other people and disclosures by
+:func:`privauction.privacy_loss`, nats) is taken from its analytical value where it has one,
+else estimated from the simulated outcomes with an interval. The uncertainty of the value
+recovery itself comes from a bootstrap over auctions: each replicate resamples the auctions,
+recovers the values again and recomputes every number; the replicates run through
+:func:`privauction.sweep.run_sweep`, so they scale out to joblib or Dask.
+
+Coarse screening menus (the second paper) are not audited: its one multi-bidder mechanism,
+Prop. 9's interval auction (:class:`privauction.screening.IntervalAuction`), is derived for two
+buyers with values uniform on ``[θ_low, θ_high]``, ``θ_low >= θ_high / 2``, where truthful
+reporting of the interval is a Bayes-Nash equilibrium and its revenue is Prop. 9's. A recovered
+prior is a kernel density, not uniform, and most auctions have more than two bidders, so its
+simulated play would not be equilibrium play and its revenue not what the market would earn.
+The one-buyer menus (:func:`privauction.screening.optimal_menu`) sell to a single buyer, not
+an auction among the market's bidders.
 """
 
 from __future__ import annotations
@@ -18,29 +29,33 @@ import numpy as np
 import pandas as pd
 from scipy import integrate
 
+from .. import disclosure as dc
 from .. import mechanisms as mech_lib
 from .._validation import check_int, check_probability, check_rng
 from ..estimators import estimate_privacy_loss
 from ..priors import support, warn_if_not_mhr
+from ..privacy import privacy_loss
 from ..simulator import simulate
 from ..sweep import run_sweep
 from .gpv import ValueFit, recover_values
 
-__all__ = ["AUDIT_COLUMNS", "audit", "default_mechanisms"]
+__all__ = ["AUDIT_COLUMNS", "MAX_GRID", "WHOSE_COLUMNS", "audit", "default_mechanisms",
+           "default_rows"]
 
-#: The disclosure every row has today: the winner's identity and the price are published.
-_DISCLOSURE = "winner-and-price"
+#: Column prefix of each person's privacy loss (``privacy_loss`` is the winner's, Definition 2).
+WHOSE_COLUMNS = {"winner": "privacy_loss", "runner-up": "runner_up_loss",
+                 "bidder": "bidder_loss"}
 
 #: Columns of the table :func:`audit` returns.
 AUDIT_COLUMNS = [
     "mechanism", "disclosure", "n_bidders", "market_share", "reserve", "sold_share",
     "revenue", "revenue_low", "revenue_high", "revenue_se", "welfare", "welfare_low",
     "welfare_high", "welfare_se",
-    "privacy_loss", "privacy_loss_low", "privacy_loss_high", "privacy_loss_method",
+    *[f"{p}{s}" for p in WHOSE_COLUMNS.values() for s in ("", "_low", "_high", "_method")],
     "n_bootstrap", "note",
 ]
 
-_MEASURES = ("revenue", "welfare", "privacy_loss")
+_MEASURES = ("revenue", "welfare", *WHOSE_COLUMNS.values())
 
 
 def default_mechanisms(prior) -> list:
@@ -55,24 +70,126 @@ def default_mechanisms(prior) -> list:
             mech_lib.ZeroKLottery(K=float(2.0 * high)), mech_lib.WinnerBidLottery()]
 
 
-def _rows(prior, mechanisms, n_values, n_auctions, rng, method, notes) -> pd.DataFrame:
-    """One row per (mechanism, n): simulated revenue and welfare, privacy loss."""
+def _one_digit_up(x: float) -> float:
+    """``x`` rounded up to one significant digit (0.43 -> 0.5, 4.2e5 -> 5e5)."""
+    scale = 10.0 ** math.floor(math.log10(x))
+    return math.ceil(x / scale) * scale
+
+
+def default_rows(prior) -> list[tuple]:
+    """The (mechanism, disclosure) rows audited by default for ``prior``.
+
+    Today's practice (first price, every bid published: ``AllBids()``), first price with the
+    winner and price only, then every mechanism of :func:`default_mechanisms` after it with
+    the winner and price published (the papers' rule), and the SPA publishing its price
+    rounded to ``step`` (``RoundedPrice``) or with Laplace noise of scale ``step``
+    (``NoisyPrice``), ``step`` being 10 % of the prior's median rounded up to one significant
+    digit (a price published to about a tenth of a typical value).
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> from privauction.audit import default_rows
+    >>> [(repr(m), repr(d)) for m, d in default_rows(stats.uniform(0, 10))][-1]
+    ('SecondPrice()', 'NoisyPrice(scale=0.5)')
+    """
+    step = _one_digit_up(0.1 * float(prior.median()))
+    first, *others = default_mechanisms(prior)
+    published = dc.WinnerAndPrice()
+    spa = others[0]
+    return [(first, dc.AllBids()), (first, published),
+            *[(m, published) for m in others],
+            (spa, dc.RoundedPrice(step=step)), (spa, dc.NoisyPrice(scale=step))]
+
+
+def _as_rows(mechanisms) -> list[tuple]:
+    """``mechanisms`` as (mechanism, disclosure) pairs; TypeError naming a bad entry."""
     rows = []
+    for entry in mechanisms:
+        mech, disclosure = (entry if isinstance(entry, tuple) and len(entry) == 2
+                            else (entry, dc.WinnerAndPrice()))
+        if not isinstance(mech, mech_lib.Mechanism):
+            raise TypeError(f"`mechanisms` must hold Mechanism instances or (Mechanism, "
+                            f"Disclosure) pairs; got {entry!r}")
+        if not isinstance(disclosure, dc.Disclosure):
+            raise TypeError(f"`mechanisms` must hold Mechanism instances or (Mechanism, "
+                            f"Disclosure) pairs; got disclosure {disclosure!r} in {entry!r}")
+        rows.append((mech, disclosure))
+    return rows
+
+
+#: Most steps (RoundedPrice) or noise scales (NoisyPrice) across the prior's support for which
+#: the audit computes the analytical loss: the quadratures of privauction.theory.disclosure
+#: cost about (support / step)^2 (5 s a call at 4,000 cells), so a finer grid is estimated.
+MAX_GRID = 500
+
+
+def _grid_too_fine(disclosure, prior) -> str:
+    """Why the analytical loss of ``disclosure`` is skipped on ``prior`` ('' if it is not)."""
+    width = {dc.RoundedPrice: "step", dc.NoisyPrice: "scale"}.get(type(disclosure))
+    if width is None:
+        return ""
+    low, high = support(prior)
+    count = (high - low) / getattr(disclosure, width)
+    if count <= MAX_GRID:
+        return ""
+    return (f"the prior's support holds {count:.0f} {width}s of {disclosure!r}, above the "
+            f"audit's {MAX_GRID} for the quadrature")
+
+
+def _loss(bound, prior, n, disclosure, whose, out, method, rng, n_resamples) -> tuple:
+    """(loss, low, high, method, note) of ``whose``: analytical if known (and its quadrature
+    grid is at most :data:`MAX_GRID` wide), else estimated."""
+    note = _grid_too_fine(disclosure, prior)
+    if note:
+        est = estimate_privacy_loss(out, method=method, rng=rng, disclosure=disclosure,
+                                    whose=whose, n_resamples=n_resamples)
+        return est.estimate, est.ci_low, est.ci_high, method, note
+    try:
+        with warnings.catch_warnings():
+            # quadrature on the piecewise-linear density of a recovered prior stops
+            # near 1e-9 relative error, short of the 1e-11 some closed forms request
+            warnings.simplefilter("ignore", integrate.IntegrationWarning)
+            loss = float(privacy_loss(bound, prior, n, disclosure=disclosure, whose=whose))
+        return loss, loss, loss, "analytical", note
+    except NotImplementedError:
+        pass
+    except ValueError as exc:  # a grid the quadrature refuses (too many cells): estimate
+        if "quadrature" not in str(exc):
+            raise
+        note = str(exc)
+    est = estimate_privacy_loss(out, method=method, rng=rng, disclosure=disclosure, whose=whose,
+                                n_resamples=n_resamples)
+    return est.estimate, est.ci_low, est.ci_high, method, note
+
+
+def _rows(prior, rows, n_values, n_auctions, rng, method, notes, n_resamples=40
+          ) -> pd.DataFrame:
+    """One row per (mechanism, disclosure, n): simulated revenue and welfare, privacy losses.
+
+    ``n_resamples``: subsamples of an estimated loss's own interval (the bootstrap replicates
+    use only the point, so they ask for the estimator's minimum, 10)."""
+    table = []
     for n in n_values:
-        for mech in mechanisms:
-            row = {"mechanism": repr(mech), "n_bidders": int(n), "note": notes.get(repr(mech),
-                                                                                  "")}
-            try:
-                mech.check_compatible(prior, int(n))
-            except ValueError as exc:  # e.g. K below a bootstrap prior's support
-                rows.append({**row, "note": f"not run: {exc}"})
+        simulated = {}   # one simulation per mechanism, shared by its disclosures
+        for mech, disclosure in rows:
+            row = {"mechanism": repr(mech), "disclosure": repr(disclosure), "n_bidders": int(n),
+                   "note": notes.get(repr(mech), "")}
+            if id(mech) not in simulated:
+                keep = "bids" if any(d.needs_bids for m, d in rows if m is mech) else "values"
+                try:
+                    mech.check_compatible(prior, int(n))
+                    bound = mech.bind(prior, int(n))
+                    simulated[id(mech)] = (bound, simulate(bound, prior, int(n), n_auctions,
+                                                           rng=rng, keep=keep))
+                except ValueError as exc:  # e.g. K below a bootstrap prior's support
+                    simulated[id(mech)] = f"not run: {exc}"
+                except mech_lib.MechanismContractError as exc:  # shown, never hidden
+                    simulated[id(mech)] = f"failed: {exc}"
+            if isinstance(simulated[id(mech)], str):
+                table.append({**row, "note": simulated[id(mech)]})
                 continue
-            bound = mech.bind(prior, int(n))
-            try:
-                out = simulate(bound, prior, int(n), n_auctions, rng=rng)
-            except mech_lib.MechanismContractError as exc:  # shown, never hidden
-                rows.append({**row, "note": f"failed: {exc}"})
-                continue
+            bound, out = simulated[id(mech)]
             sold = out.winner >= 0
             paid = np.where(sold, out.price, 0.0)
             surplus = np.where(sold, out.winner_value, 0.0)
@@ -84,20 +201,18 @@ def _rows(prior, mechanisms, n_values, n_auctions, rng, method, notes) -> pd.Dat
                 welfare=float(surplus.mean()),
                 welfare_se=float(surplus.std(ddof=1) / math.sqrt(n_auctions)),
             )
-            try:
-                with warnings.catch_warnings():
-                    # quadrature on the piecewise-linear density of a recovered prior stops
-                    # near 1e-9 relative error, short of the 1e-11 some closed forms request
-                    warnings.simplefilter("ignore", integrate.IntegrationWarning)
-                    loss = float(bound.privacy_loss(prior, int(n)))
-                row.update(privacy_loss=loss, privacy_loss_low=loss, privacy_loss_high=loss,
-                           privacy_loss_method="analytical")
-            except NotImplementedError:
-                est = estimate_privacy_loss(out, method=method, rng=rng)
-                row.update(privacy_loss=est.estimate, privacy_loss_low=est.ci_low,
-                           privacy_loss_high=est.ci_high, privacy_loss_method=method)
-            rows.append(row)
-    return pd.DataFrame(rows)
+            refused = {}   # quadrature message -> whose losses it sent to the estimator
+            for whose, name in WHOSE_COLUMNS.items():
+                loss, low, high, how, note = _loss(bound, prior, int(n), disclosure, whose, out,
+                                                   method, rng, n_resamples)
+                row.update({name: loss, f"{name}_low": low, f"{name}_high": high,
+                            f"{name}_method": how})
+                if note:
+                    refused.setdefault(note, []).append(whose)
+            extra = [f"{', '.join(w)} estimated ({msg})" for msg, w in refused.items()]
+            row["note"] = "; ".join(x for x in [row["note"], *extra] if x)
+            table.append(row)
+    return pd.DataFrame(table)
 
 
 def _resample_auctions(values: pd.DataFrame, rng: np.random.Generator) -> pd.DataFrame:
@@ -115,34 +230,36 @@ def _resample_auctions(values: pd.DataFrame, rng: np.random.Generator) -> pd.Dat
     return sample
 
 
-def _bootstrap_replicate(rng, *, values, settings, mechanisms, n_values, n_auctions,
+def _bootstrap_replicate(rng, *, values, settings, rows, n_values, n_auctions,
                          method) -> pd.DataFrame:
     """One bootstrap replicate: resample auctions, recover values again, audit again."""
     sample = _resample_auctions(values, rng)
     fit = recover_values(sample, auction="auction", bid="bid",
                          covariates=settings["covariates"], categorical=settings["categorical"],
                          bandwidth_scale=settings["bandwidth_scale"], trim=settings["trim"])
-    return _rows(fit.prior, mechanisms, n_values, n_auctions, rng, method, {})
+    return _rows(fit.prior, rows, n_values, n_auctions, rng, method, {}, n_resamples=10)
 
 
 def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_bidders=None,
           n_bootstrap: int = 10, ci: float = 0.9, method: str = "mixed",
           backend: str = "serial", n_jobs: int | None = None, progress: bool = False
           ) -> pd.DataFrame:
-    """Audit mechanisms in the market whose values ``fit`` recovered.
+    """Audit mechanisms and disclosures in the market whose values ``fit`` recovered.
 
     Parameters
     ----------
     fit : ValueFit
         From :func:`~privauction.audit.recover_values`.
     n_auctions : int
-        Simulated auctions per mechanism and number of bidders (and per bootstrap replicate).
+        Simulated auctions per mechanism and number of bidders (and per bootstrap replicate);
+        the disclosures of one mechanism share its simulation.
     rng : None, int, SeedSequence or Generator
         Source of all randomness: the point estimates use it, and a seed drawn from it roots
         the bootstrap's streams (``SeedSequence(seed, spawn_key=(0, replicate))``).
-    mechanisms : list of Mechanism, optional
-        Default :func:`default_mechanisms` of ``fit.prior``. A mechanism whose parameters depend
-        on the prior (Myerson's reserve: ``ReservePrice()``) is re-fitted in every replicate.
+    mechanisms : list of Mechanism or of (Mechanism, Disclosure) pairs, optional
+        The rows; a bare mechanism publishes ``WinnerAndPrice()`` (the papers' rule). Default
+        :func:`default_rows` of ``fit.prior``. A mechanism whose parameters depend on the prior
+        (Myerson's reserve: ``ReservePrice()``) is re-fitted in every replicate.
     n_bidders : sequence of int, optional
         Numbers of bidders to audit; default the market's (``fit.n_bidders_share``).
     n_bootstrap : int
@@ -152,7 +269,7 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
     ci : float
         Level of the percentile intervals.
     method : str
-        Estimator of the privacy loss for mechanisms with no analytical value
+        Estimator of a privacy loss with no analytical value
         (see :func:`privauction.estimate_privacy_loss`).
     backend, n_jobs, progress
         Passed to :func:`privauction.sweep.run_sweep` for the bootstrap.
@@ -161,19 +278,24 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
     -------
     pandas.DataFrame
         One row per mechanism x disclosure x number of bidders, columns :data:`AUDIT_COLUMNS`:
-        ``revenue`` and ``welfare`` (mean price and mean winner value per auction, 0 when
-        unsold, simulated; ``*_se`` their Monte Carlo standard errors: large for a {0,K}
-        lottery, whose price is K with a small probability), ``privacy_loss`` (nats; ``inf``
-        where the price reveals the winner's value) with ``privacy_loss_method``
-        ``"analytical"`` or the estimator's name;
+        ``mechanism`` and ``disclosure`` (their reprs), ``revenue`` and ``welfare`` (mean
+        price and mean winner value per auction, 0 when unsold, simulated; ``*_se`` their
+        Monte Carlo standard errors: large for a {0,K} lottery, whose price is K with a small
+        probability), and three privacy losses in nats (``P(sale) · MI(X; D | sale)``,
+        ``inf`` where ``D``, what is published, reveals ``X``): ``privacy_loss`` of the
+        winner (Definition 2 of the auction paper), ``runner_up_loss`` of the second-highest
+        value and ``bidder_loss`` of one bidder's value, each with ``*_method``
+        ``"analytical"`` (:func:`privauction.privacy_loss`) or the estimator's name;
         ``*_low``/``*_high``: the ``ci`` percentile interval of the bootstrap replicates,
         widened to hold the point estimate and, for estimated losses, the estimator's own
-        interval. ``disclosure`` is ``"winner-and-price"`` for every row (what the auction
-        paper's observer sees). ``market_share``: the share of the market's auctions with that
-        many bidders. ``reserve``: the reserve used (Myerson's for ``ReservePrice()``).
-        ``note`` says when the prior lacks a monotone hazard rate for Myerson's reserve, or
-        why a mechanism was not run (incompatible with the prior, or its ``run`` broke the
-        contract); ``n_bootstrap`` counts the replicates that gave a value.
+        interval. ``market_share``: the share of the market's auctions with that many
+        bidders. ``reserve``: the reserve used (Myerson's for ``ReservePrice()``). ``note``
+        says when the prior lacks a monotone hazard rate for Myerson's reserve, why a
+        mechanism was not run (incompatible with the prior, or its ``run`` broke the
+        contract), or that a loss was estimated because its quadrature grid would be too fine
+        (more than :data:`MAX_GRID` steps or noise scales across the prior's support, or
+        refused by the quadrature itself);
+        ``n_bootstrap`` counts the replicates that gave a value.
         ``attrs["bootstrap"]``: the replicates' own rows (tidy, from ``run_sweep``), or None.
 
         The intervals measure the variance of the recovery (and of the simulation), not its
@@ -191,14 +313,16 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
     --------
     >>> import numpy as np, pandas as pd
     >>> import privauction as pa
+    >>> from privauction import disclosure as dc
     >>> rng = np.random.default_rng(0)
     >>> v = rng.uniform(1, 2, (2000, 2))
     >>> table = pd.DataFrame({"id": np.repeat(np.arange(2000), 2), "b": (1 + v.ravel()) / 2})
     >>> fit = pa.audit.recover_values(table, auction="id", bid="b")
+    >>> spa = pa.mechanisms.SecondPrice()
     >>> out = pa.audit.audit(fit, n_auctions=2000, n_bootstrap=0,
-    ...                      mechanisms=[pa.mechanisms.SecondPrice()])
-    >>> out[["mechanism", "disclosure", "n_bidders", "privacy_loss_method"]].to_numpy().tolist()
-    [['SecondPrice()', 'winner-and-price', 2, 'analytical']]
+    ...                      mechanisms=[spa, (spa, dc.WinnerOnly())])
+    >>> out[["disclosure", "privacy_loss_method", "runner_up_loss"]].to_numpy().tolist()
+    [['WinnerAndPrice()', 'analytical', inf], ['WinnerOnly()', 'analytical', 0.0]]
     >>> round(float(out["privacy_loss"].iloc[0]), 4)  # Eq. (9): 1 - log 2
     0.3069
     """
@@ -211,41 +335,37 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
     ci = check_probability(ci, "ci")
     rng = check_rng(rng)
     prior = fit.prior
-    mechanisms = default_mechanisms(prior) if mechanisms is None else list(mechanisms)
-    if not mechanisms:
+    rows = default_rows(prior) if mechanisms is None else _as_rows(mechanisms)
+    if not rows:
         raise ValueError("`mechanisms` must hold at least one mechanism; got an empty list")
-    for m in mechanisms:
-        if not isinstance(m, mech_lib.Mechanism):
-            raise TypeError(f"`mechanisms` must hold Mechanism instances; got {m!r}")
     market = fit.n_bidders_share
     n_values = list(market.index) if n_bidders is None else [
         check_int(n, "n_bidders", minimum=2) for n in n_bidders]
     notes = {}
-    if any(isinstance(m, mech_lib.ReservePrice) and m.reserve is None for m in mechanisms):
+    if any(isinstance(m, mech_lib.ReservePrice) and m.reserve is None for m, _ in rows):
         if not warn_if_not_mhr(prior, "Myerson's reserve as the optimal reserve (Theorem 2)"):
             notes[repr(mech_lib.ReservePrice())] = (
                 "recovered prior is not MHR: the reserve maximises r(1-F(r)), but Theorem 2's "
                 "optimality may not hold")
     seed = int(rng.integers(2**32))
-    table = _rows(prior, mechanisms, n_values, n_auctions, rng, method, notes)
-    table.insert(1, "disclosure", _DISCLOSURE)
+    table = _rows(prior, rows, n_values, n_auctions, rng, method, notes)
     table.insert(3, "market_share", [float(market.get(n, 0.0)) for n in table["n_bidders"]])
     for name in AUDIT_COLUMNS:
         if name not in table:
-            table[name] = math.nan if name not in ("privacy_loss_method", "note") else ""
+            table[name] = "" if name.endswith("_method") or name == "note" else math.nan
     for name in ("revenue", "welfare"):
         table[f"{name}_low"] = table[f"{name}_high"] = math.nan
     table["n_bootstrap"] = 0
+    boot = None
     if n_bootstrap:
-        values = fit.values
         boot = run_sweep(
             _bootstrap_replicate, [{}], n_replications=n_bootstrap, seed=seed,
-            fixed={"values": values, "settings": fit.settings, "mechanisms": mechanisms,
+            fixed={"values": fit.values, "settings": fit.settings, "rows": rows,
                    "n_values": n_values, "n_auctions": n_auctions, "method": method},
             backend=backend, n_jobs=n_jobs, progress=progress,
         )
         alpha = (1.0 - ci) / 2.0
-        keys = ["mechanism", "n_bidders"]
+        keys = ["mechanism", "disclosure", "n_bidders"]
         for name in _MEASURES:
             if name not in boot:
                 continue
@@ -261,7 +381,8 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
             table[f"{name}_low"] = np.fmin(np.fmin(merged["b_low"].to_numpy(), point), own_low)
             table[f"{name}_high"] = np.fmax(np.fmax(merged["b_high"].to_numpy(), point),
                                             own_high)
-            table["n_bootstrap"] = merged["b_n"].fillna(0).astype(int).to_numpy()
+            if name == "revenue":
+                table["n_bootstrap"] = merged["b_n"].fillna(0).astype(int).to_numpy()
     table = table[AUDIT_COLUMNS]
-    table.attrs["bootstrap"] = boot if n_bootstrap else None
+    table.attrs["bootstrap"] = boot
     return table

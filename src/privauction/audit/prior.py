@@ -50,6 +50,50 @@ class GridDistribution(stats.rv_continuous):
         params.update(grid=self._grid, density=self._density)
         return params
 
+    # Fast paths for the frozen prior (no shape, loc or scale): quadratures in privauction.theory
+    # call cdf and pdf point by point, and scipy's argument handling costs about ten times the
+    # interpolation itself. Same values as the generic methods, outside the support included.
+    def pdf(self, x, *args, **kwds):
+        if args or kwds:
+            return super().pdf(x, *args, **kwds)
+        if isinstance(x, (float, int, np.floating, np.integer)):
+            x = float(x)
+            return np.float64(np.interp(x, self._grid, self._density, left=0.0, right=0.0))
+        return self._pdf(np.asarray(x, dtype=float))[()]
+
+    def _cdf_scalar(self, x: float) -> np.float64:
+        if not x > self.a:
+            return np.float64(0.0 if x <= self.a else np.nan)
+        if x >= self.b:
+            return np.float64(1.0)
+        g, f, c = self._grid, self._density, self._cdf_nodes
+        i = min(int(np.searchsorted(g, x, side="right")) - 1, g.size - 2)
+        dx = x - float(g[i])
+        slope = (float(f[i + 1]) - float(f[i])) / (float(g[i + 1]) - float(g[i]))
+        return np.float64(min(max(float(c[i]) + float(f[i]) * dx + 0.5 * slope * dx * dx, 0.0),
+                              1.0))
+
+    def cdf(self, x, *args, **kwds):
+        if args or kwds:
+            return super().cdf(x, *args, **kwds)
+        if isinstance(x, (float, int, np.floating, np.integer)):
+            return self._cdf_scalar(float(x))
+        x = np.asarray(x, dtype=float)
+        inside = self._cdf(np.clip(x, self.a, self.b))
+        return np.where(x >= self.b, 1.0, np.where(x <= self.a, 0.0, inside))[()]
+
+    def sf(self, x, *args, **kwds):
+        if args or kwds:
+            return super().sf(x, *args, **kwds)
+        return 1.0 - self.cdf(x)
+
+    def ppf(self, q, *args, **kwds):
+        if args or kwds:
+            return super().ppf(q, *args, **kwds)
+        q = np.asarray(q, dtype=float)
+        inside = self._ppf(np.clip(q, 0.0, 1.0))
+        return np.where((q < 0) | (q > 1), np.nan, inside)[()]
+
     def _pdf(self, x):
         return np.interp(x, self._grid, self._density, left=0.0, right=0.0)
 
