@@ -114,3 +114,26 @@ def test_next_size_grows_by_a_power_calculation_and_stops_at_the_budget():
     assert checks.next_size(rows, 1000, 1000, alpha) == expected
     assert checks.next_size(rows, 16_000, 1000, alpha) is None  # at the budget
     assert checks.next_size(rows.assign(outcome="pass"), 1000, 1000, alpha) is None
+
+
+def test_a_claim_with_a_signature_default_size_takes_more_looks():
+    # A user claim that declares n_auctions with a default and registers no size: the default
+    # is its base size, and an inconclusive check gets a larger look (not a crash).
+    from privauction.scenarios import registry, run_claim
+
+    sizes = []
+
+    @registry.register("checks-test-default-size", claim="T")
+    def claim(*, rng, n_auctions=100):
+        sizes.append(n_auctions)
+        se = 1.0 / math.sqrt(n_auctions)
+        est = Estimate(1.0 + 0.1 * se * rng.standard_normal(), math.nan, math.nan, n_auctions,
+                       "observer", std_error=se)
+        return pd.DataFrame([agree(case="c", analytical=1.0, est=est, rule="")])
+
+    try:
+        rows = run_claim("checks-test-default-size", seed=0)
+    finally:
+        registry.unregister("checks-test-default-size")
+    assert sizes[0] == 100 and len(sizes) >= 2 and sizes[1] > 100
+    assert rows["outcome"].iloc[0] in ("pass", "inconclusive")

@@ -154,8 +154,8 @@ def resolve_arguments(scenario: Scenario | str, *, quick: bool = False,
         kwargs[key] = value
     if "n_auctions" in names and "n_auctions" not in kwargs:
         default = inspect.signature(scenario.func).parameters["n_auctions"].default
-        if default is inspect.Parameter.empty:
-            kwargs["n_auctions"] = DEFAULT_AUCTIONS[bool(quick)]
+        kwargs["n_auctions"] = (DEFAULT_AUCTIONS[bool(quick)]
+                                if default is inspect.Parameter.empty else default)
     if "n_auctions" in kwargs:
         kwargs["n_auctions"] = check_int(kwargs["n_auctions"], "n_auctions", minimum=1)
     return kwargs
@@ -290,7 +290,7 @@ def run_claim(
     base = kwargs.get(scenario.size)
     size = base
     stage = 1
-    while takes_auctions(scenario) and stage < checks.MAX_STAGES:
+    while takes_auctions(scenario) and isinstance(base, int) and stage < checks.MAX_STAGES:
         size_next = checks.next_size(rows, size, base, alpha)
         if size_next is None:
             break
