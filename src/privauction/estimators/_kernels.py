@@ -23,7 +23,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["grid_kth_distance", "count_sorted", "count_sorted_self", "cell_layout"]
+__all__ = [
+    "grid_kth_distance", "grid_kth_nd", "count_sorted", "count_sorted_self", "cell_layout",
+    "cell_layout_nd", "grid_count_nd",
+]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -328,3 +331,128 @@ def grid_count_nd(pts, bands, start, g, left, queries, qbands, radii, strict, ou
             if j >= d:
                 break
         out[i] = total
+
+
+@numba.njit(cache=True, nogil=True)
+def grid_kth_nd(pts, bands, start, g, left, k, q_lo, q_hi, out):
+    """Max-norm distance from each stored point ``q`` in ``[q_lo, q_hi)`` to its ``k``-th
+    nearest other stored point, into ``out[q]``: :func:`grid_kth_distance` in ``d`` dimensions.
+
+    ``pts``, ``bands``, ``start`` and ``left`` are laid out as for :func:`grid_count_nd` (cell
+    by cell, axis 0 the fastest). Cells are visited in shells ``max_j |c_j − a_j| = r`` around
+    the query's cell ``a``, as pencils along axis 0 (contiguous in storage); a pencil or cell
+    whose nearest edge is at least the current ``k``-th distance away is skipped (every point
+    in it is at least that far: subtraction rounds monotonically). After shell ``r`` every
+    point not yet seen is at least the gap from the query to the searched box's nearest inner
+    edge away; the search stops once the ``k``-th smallest distance is at most that gap. The
+    distances are the k-d tree's, ``max_j |p_j − q_j|`` in floating point.
+    """
+    n, d = pts.shape
+    inf = np.inf
+    best = np.empty(k)
+    a = np.empty(d, dtype=np.int64)
+    lo = np.empty(d, dtype=np.int64)
+    hi = np.empty(d, dtype=np.int64)
+    idx = np.empty(d, dtype=np.int64)
+    stride = np.empty(d, dtype=np.int64)
+    s = 1
+    for j in range(d):
+        stride[j] = s
+        s *= g
+    for q in range(q_lo, q_hi):
+        for t in range(k):
+            best[t] = inf
+        for j in range(d):
+            a[j] = bands[q, j]
+        r = 0
+        while True:
+            # The shell's box, cut to the bands within reach of the current k-th distance.
+            lim = best[k - 1]
+            for j in range(d):
+                x = pts[q, j]
+                c = max(a[j] - r, 0)
+                while c < a[j] and x - left[j, c + 1] >= lim:
+                    c += 1
+                lo[j] = c
+                idx[j] = c
+                c = min(a[j] + r, g - 1)
+                while c > a[j] and left[j, c] - x >= lim:
+                    c -= 1
+                hi[j] = c
+            while True:  # pencils: axis 0 at (idx[1], ..., idx[d-1])
+                base = 0
+                shell = r == 0
+                bound = 0.0  # nearest edge of the pencil's cells along axes 1 .. d-1
+                for j in range(1, d):
+                    c = idx[j]
+                    base += c * stride[j]
+                    if c == a[j] - r or c == a[j] + r:
+                        shell = True
+                    if c < a[j]:
+                        e = pts[q, j] - left[j, c + 1]
+                    elif c > a[j]:
+                        e = left[j, c] - pts[q, j]
+                    else:
+                        e = 0.0
+                    if e > bound:
+                        bound = e
+                if bound < best[k - 1]:
+                    x0 = pts[q, 0]
+                    if shell:  # the whole pencil is on the shell: axis 0 cells lo..hi
+                        c0, c1 = lo[0], hi[0]
+                        while c0 < a[0] and x0 - left[0, c0 + 1] >= best[k - 1]:
+                            c0 += 1
+                        while c1 > a[0] and left[0, c1] - x0 >= best[k - 1]:
+                            c1 -= 1
+                        _scan_nd(pts, q, start[base + c0], start[base + c1 + 1], best, k, d)
+                    else:  # inside the shell on axes 1..: only its two end cells on axis 0
+                        c0 = a[0] - r
+                        if c0 >= lo[0] and x0 - left[0, c0 + 1] < best[k - 1]:
+                            _scan_nd(pts, q, start[base + c0], start[base + c0 + 1], best, k, d)
+                        c1 = a[0] + r
+                        if c1 <= hi[0] and left[0, c1] - x0 < best[k - 1]:
+                            _scan_nd(pts, q, start[base + c1], start[base + c1 + 1], best, k, d)
+                j = 1
+                while j < d:
+                    idx[j] += 1
+                    if idx[j] <= hi[j]:
+                        break
+                    idx[j] = lo[j]
+                    j += 1
+                if j >= d:
+                    break
+            # Gap from the query to the searched box's nearest edge (inf at the border).
+            gap = inf
+            for j in range(d):
+                x = pts[q, j]
+                if a[j] - r > 0:
+                    gap = min(gap, x - left[j, a[j] - r])
+                if a[j] + r < g - 1:
+                    gap = min(gap, left[j, a[j] + r + 1] - x)
+            if best[k - 1] <= gap:
+                break
+            r += 1
+        out[q] = best[k - 1]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _scan_nd(pts, q, p0, p1, best, k, d):
+    """Offer the stored points ``p0 .. p1 − 1`` (except ``q``) to the sorted ``k`` best
+    max-norm distances."""
+    for p in range(p0, p1):
+        if p == q:
+            continue
+        lim = best[k - 1]
+        dist = 0.0
+        for j in range(d):
+            e = abs(pts[p, j] - pts[q, j])
+            if e > dist:
+                dist = e
+                if dist >= lim:
+                    break
+        if dist < lim:
+            t = k - 1
+            while t > 0 and best[t - 1] > dist:
+                best[t] = best[t - 1]
+                t -= 1
+            best[t] = dist
