@@ -98,8 +98,8 @@ def count_ball(block: np.ndarray, radii: np.ndarray, *, strict: bool, workers: i
     """
     q = block if queries is None else queries
     if block.shape[1] == 1:
-        col = SortedValues(block[:, 0])
-        o = np.argsort(q[:, 0], kind="stable")
+        col = SortedValues(np.ascontiguousarray(block[:, 0]))
+        o = col.order if queries is None else np.argsort(q[:, 0])
         out = np.empty(q.shape[0], dtype=np.int64)
         out[o] = count_within(col, q[o, 0], radii[o], strict=strict)
         return out
@@ -139,7 +139,9 @@ class _GridIndex:
         first = (np.arange(g) * n + g - 1) // g
         band = (np.arange(n) * g) // n
         for j in range(d):
-            o = np.argsort(block[:, j], kind="stable")
+            # Any sorting permutation will do (tied values may fall in either band: the
+            # searches allow for it); numpy's default sort is ~20x faster than the stable one.
+            o = np.argsort(block[:, j])
             left[j, :g] = block[o[first], j]
             bands[o, j] = band
         left[:, 0] = -np.inf

@@ -311,15 +311,13 @@ def grid_count_nd(pts, bands, start, g, left, queries, qbands, radii, strict, ou
             else:
                 ranges = ((p0, p1), (p1, p1))
             for rg in ranges:
+                # Branch-free: all |p_j − q_j| < r iff their maximum is (the outcome of each
+                # comparison is near random on these boundary cells, so a branch mispredicts).
                 for p in range(rg[0], rg[1]):
-                    ok = True
+                    m = 0.0
                     for j in range(d):
-                        dj = abs(pts[p, j] - queries[i, j])
-                        if (dj >= r) if strict else (dj > r):
-                            ok = False
-                            break
-                    if ok:
-                        total += 1
+                        m = max(m, abs(pts[p, j] - queries[i, j]))
+                    total += (m < r) if strict else (m <= r)
             # odometer over axes 1 .. d-1
             j = 1
             while j < d:
@@ -444,12 +442,8 @@ def _scan_nd(pts, q, p0, p1, best, k, d):
             continue
         lim = best[k - 1]
         dist = 0.0
-        for j in range(d):
-            e = abs(pts[p, j] - pts[q, j])
-            if e > dist:
-                dist = e
-                if dist >= lim:
-                    break
+        for j in range(d):  # no early exit: a branch per coordinate mispredicts
+            dist = max(dist, abs(pts[p, j] - pts[q, j]))
         if dist < lim:
             t = k - 1
             while t > 0 and best[t - 1] > dist:
