@@ -1,10 +1,13 @@
-"""Compiled (numba) kernels of the neighbour searches: the k-th neighbour in the plane on a grid,
-and the exact neighbour counts on a sorted column by binary search.
+"""Compiled (numba) kernels of the neighbour searches: the k-th neighbour on a grid, in the plane
+(:func:`grid_kth_distance`) and in ``d`` dimensions (:func:`grid_kth_nd`), and the exact
+neighbour counts, on a sorted column by binary search and in ``d`` dimensions on a grid
+(:func:`grid_count_nd`).
 
-Both compute exactly what the plain versions compute (the k-d tree search of
+All compute exactly what the plain versions compute (the k-d tree search of
 ``scipy.spatial.cKDTree`` with ``p=inf``, and the exact comparisons of
 :func:`._neighbors.count_within`), from the same floating-point operations, so the KSG values do
-not change; tests/test_estimators_kernels_compiled.py checks them against plain Python.
+not change; tests/test_estimators_kernels_compiled.py and tests/test_estimators_kth_grid.py
+check them against plain Python and the tree.
 
 Grid search (:func:`grid_kth_distance`). The plane is cut into ``G × G`` cells at the
 ``G``-quantiles of each coordinate (equal-mass columns and rows, about ``n / G²`` points per
