@@ -55,10 +55,11 @@ def test_smallest_sample_and_threads():
 
 def test_the_grid_is_used_and_falls_back_on_crowded_cells():
     pts = _correlated(3000, 3, 3)
-    assert _GridIndex(pts, per_cell=_blocks._KTH_PER_CELL).load <= _blocks._GRID_MAX_LOAD
+    pc = _blocks._KTH_PER_CELL
+    assert _GridIndex(pts, per_cell=pc, keep_ties=True).load <= _blocks._GRID_MAX_LOAD
     t = np.random.default_rng(0).standard_normal(3000)
     crowded = np.column_stack((t, t, t**3))  # every point in a diagonal cell: the tree
-    assert _GridIndex(crowded, per_cell=_blocks._KTH_PER_CELL).load > _blocks._GRID_MAX_LOAD
+    assert _GridIndex(crowded, per_cell=pc, keep_ties=True).load > _blocks._GRID_MAX_LOAD
     assert np.array_equal(kth_distance(crowded, 3), kth_distance_tree(crowded, 3))
 
 
@@ -71,3 +72,30 @@ def test_estimates_unchanged_by_the_grid(monkeypatch):
     monkeypatch.setattr(_blocks, "kth_distance", _blocks.kth_distance_tree)
     ref = (mutual_information(x, y), conditional_mutual_information(x[:, 0], y[:, 0], z))
     assert got == ref
+
+
+def test_a_heavily_tied_column_keeps_its_ties_in_one_band():
+    """A price on two atoms (80 % at 0) beside continuous columns: with rank bands the tie
+    spread over most bands held the shell search's gap at zero (the 2-D search of the
+    {0, K} lottery at 10^5 ran for minutes); tied values now share a band, the crowding shows
+    in the cell sizes and the 2-D search falls back on the tree. Same numbers either way."""
+    from privauction.estimators._kernels import assign_bands
+    from privauction.estimators._neighbors import kth_distance_2d, kth_distance_2d_tree
+
+    rng = np.random.default_rng(11)
+    n = 20_000
+    w = rng.random(n)
+    p = np.where(rng.random(n) < 0.8, 0.0, 2.0)
+    g = 10
+    band, left = np.empty(n, dtype=np.int64), np.empty(g + 1)
+    assign_bands(p, np.argsort(p), g, True, band, left)
+    b2 = int(np.count_nonzero(p == 0)) * g // n  # the band where the value 2 begins
+    assert np.all(band[p == 0] == 0) and np.all(band[p == 2] == b2)
+    assert left[0] == -np.inf and np.all(left[1 : b2 + 1] == 2.0)  # empty bands: next value
+    assert np.all(left[b2 + 1 :] == np.inf)
+    plain, plain_left = np.empty(n, dtype=np.int64), np.empty(g + 1)
+    assign_bands(p, np.argsort(p), g, False, plain, plain_left)  # rank bands, for the counts
+    assert np.bincount(plain, minlength=g).tolist() == [n // g] * g
+    assert np.array_equal(kth_distance_2d(w, p, 3), kth_distance_2d_tree(w, p, 3))
+    pts = np.column_stack((w, p, rng.standard_normal(n)))
+    assert np.array_equal(kth_distance(pts, 3), kth_distance_tree(pts, 3))

@@ -32,7 +32,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
-from ._kernels import cell_layout_nd, grid_count_nd, grid_kth_nd
+from ._kernels import assign_bands, cell_layout_nd, grid_count_nd, grid_kth_nd
 from ._ksg import ZeroRadiusError, standardized
 from ._mixed import plugin_mi
 from ._neighbors import SortedValues, count_within
@@ -69,7 +69,7 @@ def kth_distance(pts: np.ndarray, k: int, *, workers: int = 1) -> np.ndarray:
     :func:`kth_distance_tree`); where ties crowd its cells, or above 6 columns, the tree.
     """
     if 2 <= pts.shape[1] <= _GRID_MAX_COLUMNS:
-        index = _GridIndex(pts, per_cell=_KTH_PER_CELL)
+        index = _GridIndex(pts, per_cell=_KTH_PER_CELL, keep_ties=True)
         if index.load <= _GRID_MAX_LOAD:
             return index.kth(k, workers=workers)
     return kth_distance_tree(pts, k, workers=workers)
@@ -128,24 +128,23 @@ _GRID_MAX_LOAD = 64.0  # mean size of the cell a point sits in; above it, heavy 
 
 class _GridIndex:
     """A block's points stored cell by cell in a ``g^d`` grid of equal-mass bands (band ``c``
-    of axis ``j``: the points of rank ``c n / g`` to ``(c + 1) n / g`` along it), about four
-    points per cell."""
+    of axis ``j``: the points of rank ``c n / g`` to ``(c + 1) n / g`` along it, tied values
+    kept in one band if ``keep_ties``), ``per_cell`` points per cell on average; ``load`` is
+    the mean size of the cell a point sits in."""
 
-    def __init__(self, block: np.ndarray, per_cell: float = 4.0):
+    def __init__(self, block: np.ndarray, per_cell: float = 4.0, keep_ties: bool = False):
         n, d = block.shape
         g = max(1, int((n / per_cell) ** (1.0 / d)))
         bands = np.empty((n, d), dtype=np.int64)
         left = np.empty((d, g + 1))
-        first = (np.arange(g) * n + g - 1) // g
-        band = (np.arange(n) * g) // n
+        band = np.empty(n, dtype=np.int64)
         for j in range(d):
-            # Any sorting permutation will do (tied values may fall in either band: the
-            # searches allow for it); numpy's default sort is ~20x faster than the stable one.
-            o = np.argsort(block[:, j])
-            left[j, :g] = block[o[first], j]
-            bands[o, j] = band
-        left[:, 0] = -np.inf
-        left[:, g] = np.inf
+            # Any sorting permutation will do; numpy's default sort is ~20x faster than the
+            # stable one. With ``keep_ties`` (the k-th neighbour search) tied values share a
+            # band, so that heavy ties show in ``load``.
+            col = np.ascontiguousarray(block[:, j])
+            assign_bands(col, np.argsort(col), g, keep_ties, band, left[j])
+            bands[:, j] = band
         order, start, _ = cell_layout_nd(bands, g)
         sizes = np.diff(start).astype(np.float64)
         self.load = float(sizes @ sizes) / n

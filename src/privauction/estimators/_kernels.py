@@ -28,7 +28,7 @@ import numpy as np
 
 __all__ = [
     "grid_kth_distance", "grid_kth_nd", "count_sorted", "count_sorted_self", "cell_layout",
-    "cell_layout_nd", "grid_count_nd",
+    "cell_layout_nd", "grid_count_nd", "assign_bands",
 ]
 
 
@@ -453,3 +453,38 @@ def _scan_nd(pts, q, p0, p1, best, k, d):
                 best[t] = best[t - 1]
                 t -= 1
             best[t] = dist
+
+
+@numba.njit(cache=True, nogil=True)
+def assign_bands(values, order, g, keep_ties, out, left):
+    """Equal-mass bands of a column, and the bands' left edges.
+
+    ``out[order[i]] = ⌊i g / n⌋``, the rank band (``order`` sorts ``values``); with
+    ``keep_ties``, ``i`` is replaced by the first sorted position holding the value
+    ``values[order[i]]``, so that a value repeated across several bands lands whole in its
+    first band (the later ones are left empty). Without ties the two agree. The k-th neighbour
+    searches keep ties together: their shell search cannot stop while the gap to the next
+    band is zero, and tied values spread over many bands hold it at zero; kept together, the
+    crowding shows in the cell sizes (``Σ size²``), where they fall back on a k-d tree. The
+    counts do better with rank bands: there a band of tied values within reach is counted
+    whole. ``left`` (length ``g + 1``) receives the edges: ``left[0] = −inf``,
+    ``left[g] = +inf`` and ``left[c]`` the smallest value in bands ``c`` and above (``+inf`` if
+    they are all empty), so that every value in a band below ``c`` is at most ``left[c]`` and
+    every value in band ``c`` or above at least it, empty bands included (their edge is the
+    next value up, so a search does not stall at distance zero on them).
+    """
+    n = order.shape[0]
+    b = 0
+    last = 0  # highest band whose left edge is set
+    left[0] = -np.inf
+    for i in range(n):
+        v = values[order[i]]
+        if not keep_ties or i == 0 or v != values[order[i - 1]]:
+            b = (np.int64(i) * g) // n
+            while last < b:
+                last += 1
+                left[last] = v
+        out[order[i]] = b
+    while last < g:
+        last += 1
+        left[last] = np.inf
