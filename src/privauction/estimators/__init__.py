@@ -7,6 +7,8 @@
 * :func:`conditional_mutual_information` -- ``MI(X; Y | Z)``: ``"ksg"`` (Frenzel & Pompe 2007)
   and ``"mixed"`` (atoms of ``z`` split off; Mesner & Shalizi 2021 on the rest);
   ``x``, ``y`` (and ``z``) may be vectors, shape ``(n, d)``, in both functions;
+* :func:`estimate_mutual_information` -- either of the two with a subsampling confidence
+  interval, as a frozen :class:`MutualInformationEstimate`;
 * :class:`BinnedMI` -- the binned estimator fed chunk by chunk (10^8 samples in O(bins²) memory);
 * :func:`estimate_privacy_loss` -- Definition 2 of the auction paper from simulated
   :class:`~privauction.Outcomes`, with a subsampling interval (or the observer's CLT interval),
@@ -28,6 +30,7 @@ which then grows without bound with the number of auctions.
 
 from ._api import conditional_mutual_information, mutual_information
 from ._binned import BinnedMI
+from ._estimate import MutualInformationEstimate, estimate_mutual_information
 from ._result import Estimate
 from .privacy_loss import (
     InfinitePrivacyLossWarning,
@@ -39,8 +42,10 @@ __all__ = [
     "BinnedMI",
     "Estimate",
     "InfinitePrivacyLossWarning",
+    "MutualInformationEstimate",
     "PrivacyLossEstimate",
     "conditional_mutual_information",
+    "estimate_mutual_information",
     "estimate_privacy_loss",
     "mutual_information",
 ]

@@ -10,10 +10,13 @@ distance to the ``k``-th neighbour and ``n_x(i) = #{j ≠ i : ‖x_j − x_i‖_
 Eq. (3)), with ``ε_i`` the distance to the ``k``-th neighbour in the joint ``(x, y, z)`` space
 and the counts strict, in the ``(x, z)``, ``(y, z)`` and ``z`` subspaces.
 
-Neighbour searches use ``scipy.spatial.cKDTree`` (exact). A single column is counted with the
-sorted-column code of :mod:`._neighbors`, whose comparisons are the exact ``|v_j − v_i| < r``;
-in a block, ``cKDTree.query_ball_point`` counts ``‖v_j − v_i‖_∞ <= r``, and the strict count is
-that at ``r`` = the largest float below ``ε`` (``nextafter``), the same comparison. The
+The ``k``-th neighbour is found by a compiled grid search (:func:`._kernels.grid_kth_nd`), or a
+``scipy.spatial.cKDTree`` search above 6 columns or where ties crowd the grid (both exact, the
+same numbers). A single column is counted with the sorted-column code of :mod:`._neighbors`,
+whose comparisons are the exact ``|v_j − v_i| < r``; a block with the compiled grid count
+:func:`._kernels.grid_count_nd` (the same exact comparisons), or, where the grid does not serve,
+``cKDTree.query_ball_point``, which counts ``‖v_j − v_i‖_∞ <= r``, the strict count being that
+at ``r`` = the largest float below ``ε`` (``nextafter``), the same comparison. The
 one-column-each MI never reaches this module: it runs the faster code of :mod:`._ksg`.
 
 Mixed data (atoms: rows of a block repeated at least ``k + 1`` times) is split off by the chain
@@ -29,7 +32,7 @@ import numpy as np
 from scipy.spatial import cKDTree
 from scipy.special import digamma
 
-from ._kernels import cell_layout_nd, grid_count_nd
+from ._kernels import assign_bands, cell_layout_nd, grid_count_nd, grid_kth_nd
 from ._ksg import ZeroRadiusError, standardized
 from ._mixed import plugin_mi
 from ._neighbors import SortedValues, count_within
@@ -58,7 +61,22 @@ def standardized_block(a: np.ndarray) -> np.ndarray:
 
 
 def kth_distance(pts: np.ndarray, k: int, *, workers: int = 1) -> np.ndarray:
-    """Max-norm distance from each row of ``pts`` to its ``k``-th nearest other row."""
+    """Max-norm distance from each row of ``pts`` to its ``k``-th nearest other row.
+
+    Up to 6 columns: the compiled grid search :func:`._kernels.grid_kth_nd` (equal-mass bands,
+    about one point per cell), which returns the k-d tree's numbers (the same floating-point
+    operations; tests/test_estimators_kth_grid.py checks it against
+    :func:`kth_distance_tree`); where ties crowd its cells, or above 6 columns, the tree.
+    """
+    if 2 <= pts.shape[1] <= _GRID_MAX_COLUMNS:
+        index = _GridIndex(pts, per_cell=_KTH_PER_CELL, keep_ties=True)
+        if index.load <= _GRID_MAX_LOAD:
+            return index.kth(k, workers=workers)
+    return kth_distance_tree(pts, k, workers=workers)
+
+
+def kth_distance_tree(pts: np.ndarray, k: int, *, workers: int = 1) -> np.ndarray:
+    """:func:`kth_distance` by a ``scipy.spatial.cKDTree`` search (exact)."""
     tree = cKDTree(pts, leafsize=16, balanced_tree=False)
     order = tree.indices  # queries in the tree's leaf order stay cache-resident
     out = np.empty(pts.shape[0])
@@ -80,8 +98,8 @@ def count_ball(block: np.ndarray, radii: np.ndarray, *, strict: bool, workers: i
     """
     q = block if queries is None else queries
     if block.shape[1] == 1:
-        col = SortedValues(block[:, 0])
-        o = np.argsort(q[:, 0], kind="stable")
+        col = SortedValues(np.ascontiguousarray(block[:, 0]))
+        o = col.order if queries is None else np.argsort(q[:, 0])
         out = np.empty(q.shape[0], dtype=np.int64)
         out[o] = count_within(col, q[o, 0], radii[o], strict=strict)
         return out
@@ -103,34 +121,64 @@ def count_ball(block: np.ndarray, radii: np.ndarray, *, strict: bool, workers: i
 
 
 _GRID_MAX_COLUMNS = 6
+_KTH_PER_CELL = 1.0  # points per cell of the k-th neighbour grid (1 beat 4 at 10^5 in 2-6 D)
 _THREAD_MIN = 20_000  # fewer queries than this are not worth a thread pool
 _GRID_MAX_LOAD = 64.0  # mean size of the cell a point sits in; above it, heavy ties: the tree
 
 
 class _GridIndex:
     """A block's points stored cell by cell in a ``g^d`` grid of equal-mass bands (band ``c``
-    of axis ``j``: the points of rank ``c n / g`` to ``(c + 1) n / g`` along it), about four
-    points per cell."""
+    of axis ``j``: the points of rank ``c n / g`` to ``(c + 1) n / g`` along it, tied values
+    kept in one band if ``keep_ties``), ``per_cell`` points per cell on average; ``load`` is
+    the mean size of the cell a point sits in."""
 
-    def __init__(self, block: np.ndarray):
+    def __init__(self, block: np.ndarray, per_cell: float = 4.0, keep_ties: bool = False):
         n, d = block.shape
-        g = max(1, int((n / 4.0) ** (1.0 / d)))
+        g = max(1, int((n / per_cell) ** (1.0 / d)))
         bands = np.empty((n, d), dtype=np.int64)
         left = np.empty((d, g + 1))
-        first = (np.arange(g) * n + g - 1) // g
-        band = (np.arange(n) * g) // n
+        band = np.empty(n, dtype=np.int64)
         for j in range(d):
-            o = np.argsort(block[:, j], kind="stable")
-            left[j, :g] = block[o[first], j]
-            bands[o, j] = band
-        left[:, 0] = -np.inf
-        left[:, g] = np.inf
+            # Any sorting permutation will do; numpy's default sort is ~20x faster than the
+            # stable one. With ``keep_ties`` (the k-th neighbour search) tied values share a
+            # band, so that heavy ties show in ``load``.
+            col = np.ascontiguousarray(block[:, j])
+            assign_bands(col, np.argsort(col), g, keep_ties, band, left[j])
+            bands[:, j] = band
         order, start, _ = cell_layout_nd(bands, g)
         sizes = np.diff(start).astype(np.float64)
         self.load = float(sizes @ sizes) / n
         self.order, self.start, self.g, self.left = order, start, g, left
         self.pts = np.ascontiguousarray(block[order])
         self.bands = np.ascontiguousarray(bands[order])
+
+    @staticmethod
+    def _run(job, m, workers):
+        """``job(lo, hi)`` over queries ``0 .. m``, split among ``workers`` threads."""
+        threads = (os.cpu_count() or 1) if workers == -1 else workers
+        if threads == 1 or m < _THREAD_MIN:
+            job(0, m)
+            return
+        cuts = np.linspace(0, m, threads + 1).astype(np.int64)
+        with ThreadPoolExecutor(max_workers=threads) as pool:
+            jobs = [pool.submit(job, int(a), int(b))
+                    for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
+            for j in jobs:
+                j.result()
+
+    def kth(self, k, *, workers=1):
+        """Max-norm distance from each stored point to its ``k``-th nearest other one, in the
+        input order."""
+        n = self.pts.shape[0]
+        res = np.empty(n)
+
+        def job(lo, hi):
+            grid_kth_nd(self.pts, self.bands, self.start, self.g, self.left, k, lo, hi, res)
+
+        self._run(job, n, workers)
+        out = np.empty(n)
+        out[self.order] = res
+        return out
 
     def count(self, radii, *, strict, workers=1, queries=None):
         if queries is None:  # the stored points, queried in cell order (cache-friendly)
@@ -142,18 +190,13 @@ class _GridIndex:
                 qb[:, j] = np.searchsorted(self.left[j, 1:self.g], q[:, j], side="right")
             r = radii
         res = np.empty(q.shape[0], dtype=np.int64)
-        args = (self.pts, self.bands, self.start, self.g, self.left)
-        threads = (os.cpu_count() or 1) if workers == -1 else workers
-        if threads == 1 or q.shape[0] < _THREAD_MIN:
-            grid_count_nd(*args, q, qb, r, bool(strict), res)
-        else:
-            cuts = np.linspace(0, q.shape[0], threads + 1).astype(np.int64)
-            with ThreadPoolExecutor(max_workers=threads) as pool:
-                jobs = [pool.submit(grid_count_nd, *args, q[a:b], qb[a:b], r[a:b],
-                                    bool(strict), res[a:b])
-                        for a, b in zip(cuts[:-1], cuts[1:], strict=True)]
-                for job in jobs:
-                    job.result()
+        strict = bool(strict)
+
+        def job(lo, hi):
+            grid_count_nd(self.pts, self.bands, self.start, self.g, self.left, q[lo:hi],
+                          qb[lo:hi], r[lo:hi], strict, res[lo:hi])
+
+        self._run(job, q.shape[0], workers)
         if queries is not None:
             return res
         out = np.empty_like(res)

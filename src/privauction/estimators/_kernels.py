@@ -1,10 +1,13 @@
-"""Compiled (numba) kernels of the neighbour searches: the k-th neighbour in the plane on a grid,
-and the exact neighbour counts on a sorted column by binary search.
+"""Compiled (numba) kernels of the neighbour searches: the k-th neighbour on a grid, in the plane
+(:func:`grid_kth_distance`) and in ``d`` dimensions (:func:`grid_kth_nd`), and the exact
+neighbour counts, on a sorted column by binary search and in ``d`` dimensions on a grid
+(:func:`grid_count_nd`).
 
-Both compute exactly what the plain versions compute (the k-d tree search of
+All compute exactly what the plain versions compute (the k-d tree search of
 ``scipy.spatial.cKDTree`` with ``p=inf``, and the exact comparisons of
 :func:`._neighbors.count_within`), from the same floating-point operations, so the KSG values do
-not change; tests/test_estimators_kernels_compiled.py checks them against plain Python.
+not change; tests/test_estimators_kernels_compiled.py and tests/test_estimators_kth_grid.py
+check them against plain Python and the tree.
 
 Grid search (:func:`grid_kth_distance`). The plane is cut into ``G × G`` cells at the
 ``G``-quantiles of each coordinate (equal-mass columns and rows, about ``n / G²`` points per
@@ -23,7 +26,10 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-__all__ = ["grid_kth_distance", "count_sorted", "count_sorted_self", "cell_layout"]
+__all__ = [
+    "grid_kth_distance", "grid_kth_nd", "count_sorted", "count_sorted_self", "cell_layout",
+    "cell_layout_nd", "grid_count_nd", "assign_bands",
+]
 
 
 @numba.njit(cache=True, nogil=True)
@@ -308,15 +314,13 @@ def grid_count_nd(pts, bands, start, g, left, queries, qbands, radii, strict, ou
             else:
                 ranges = ((p0, p1), (p1, p1))
             for rg in ranges:
+                # Branch-free: all |p_j − q_j| < r iff their maximum is (the outcome of each
+                # comparison is near random on these boundary cells, so a branch mispredicts).
                 for p in range(rg[0], rg[1]):
-                    ok = True
+                    m = 0.0
                     for j in range(d):
-                        dj = abs(pts[p, j] - queries[i, j])
-                        if (dj >= r) if strict else (dj > r):
-                            ok = False
-                            break
-                    if ok:
-                        total += 1
+                        m = max(m, abs(pts[p, j] - queries[i, j]))
+                    total += (m < r) if strict else (m <= r)
             # odometer over axes 1 .. d-1
             j = 1
             while j < d:
@@ -328,3 +332,159 @@ def grid_count_nd(pts, bands, start, g, left, queries, qbands, radii, strict, ou
             if j >= d:
                 break
         out[i] = total
+
+
+@numba.njit(cache=True, nogil=True)
+def grid_kth_nd(pts, bands, start, g, left, k, q_lo, q_hi, out):
+    """Max-norm distance from each stored point ``q`` in ``[q_lo, q_hi)`` to its ``k``-th
+    nearest other stored point, into ``out[q]``: :func:`grid_kth_distance` in ``d`` dimensions.
+
+    ``pts``, ``bands``, ``start`` and ``left`` are laid out as for :func:`grid_count_nd` (cell
+    by cell, axis 0 the fastest). Cells are visited in shells ``max_j |c_j − a_j| = r`` around
+    the query's cell ``a``, as pencils along axis 0 (contiguous in storage); a pencil or cell
+    whose nearest edge is at least the current ``k``-th distance away is skipped (every point
+    in it is at least that far: subtraction rounds monotonically). After shell ``r`` every
+    point not yet seen is at least the gap from the query to the searched box's nearest inner
+    edge away; the search stops once the ``k``-th smallest distance is at most that gap. The
+    distances are the k-d tree's, ``max_j |p_j − q_j|`` in floating point.
+    """
+    n, d = pts.shape
+    inf = np.inf
+    best = np.empty(k)
+    a = np.empty(d, dtype=np.int64)
+    lo = np.empty(d, dtype=np.int64)
+    hi = np.empty(d, dtype=np.int64)
+    idx = np.empty(d, dtype=np.int64)
+    stride = np.empty(d, dtype=np.int64)
+    s = 1
+    for j in range(d):
+        stride[j] = s
+        s *= g
+    for q in range(q_lo, q_hi):
+        for t in range(k):
+            best[t] = inf
+        for j in range(d):
+            a[j] = bands[q, j]
+        r = 0
+        while True:
+            # The shell's box, cut to the bands within reach of the current k-th distance.
+            lim = best[k - 1]
+            for j in range(d):
+                x = pts[q, j]
+                c = max(a[j] - r, 0)
+                while c < a[j] and x - left[j, c + 1] >= lim:
+                    c += 1
+                lo[j] = c
+                idx[j] = c
+                c = min(a[j] + r, g - 1)
+                while c > a[j] and left[j, c] - x >= lim:
+                    c -= 1
+                hi[j] = c
+            while True:  # pencils: axis 0 at (idx[1], ..., idx[d-1])
+                base = 0
+                shell = r == 0
+                bound = 0.0  # nearest edge of the pencil's cells along axes 1 .. d-1
+                for j in range(1, d):
+                    c = idx[j]
+                    base += c * stride[j]
+                    if c == a[j] - r or c == a[j] + r:
+                        shell = True
+                    if c < a[j]:
+                        e = pts[q, j] - left[j, c + 1]
+                    elif c > a[j]:
+                        e = left[j, c] - pts[q, j]
+                    else:
+                        e = 0.0
+                    if e > bound:
+                        bound = e
+                if bound < best[k - 1]:
+                    x0 = pts[q, 0]
+                    if shell:  # the whole pencil is on the shell: axis 0 cells lo..hi
+                        c0, c1 = lo[0], hi[0]
+                        while c0 < a[0] and x0 - left[0, c0 + 1] >= best[k - 1]:
+                            c0 += 1
+                        while c1 > a[0] and left[0, c1] - x0 >= best[k - 1]:
+                            c1 -= 1
+                        _scan_nd(pts, q, start[base + c0], start[base + c1 + 1], best, k, d)
+                    else:  # inside the shell on axes 1..: only its two end cells on axis 0
+                        c0 = a[0] - r
+                        if c0 >= lo[0] and x0 - left[0, c0 + 1] < best[k - 1]:
+                            _scan_nd(pts, q, start[base + c0], start[base + c0 + 1], best, k, d)
+                        c1 = a[0] + r
+                        if c1 <= hi[0] and left[0, c1] - x0 < best[k - 1]:
+                            _scan_nd(pts, q, start[base + c1], start[base + c1 + 1], best, k, d)
+                j = 1
+                while j < d:
+                    idx[j] += 1
+                    if idx[j] <= hi[j]:
+                        break
+                    idx[j] = lo[j]
+                    j += 1
+                if j >= d:
+                    break
+            # Gap from the query to the searched box's nearest edge (inf at the border).
+            gap = inf
+            for j in range(d):
+                x = pts[q, j]
+                if a[j] - r > 0:
+                    gap = min(gap, x - left[j, a[j] - r])
+                if a[j] + r < g - 1:
+                    gap = min(gap, left[j, a[j] + r + 1] - x)
+            if best[k - 1] <= gap:
+                break
+            r += 1
+        out[q] = best[k - 1]
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _scan_nd(pts, q, p0, p1, best, k, d):
+    """Offer the stored points ``p0 .. p1 − 1`` (except ``q``) to the sorted ``k`` best
+    max-norm distances."""
+    for p in range(p0, p1):
+        if p == q:
+            continue
+        lim = best[k - 1]
+        dist = 0.0
+        for j in range(d):  # no early exit: a branch per coordinate mispredicts
+            dist = max(dist, abs(pts[p, j] - pts[q, j]))
+        if dist < lim:
+            t = k - 1
+            while t > 0 and best[t - 1] > dist:
+                best[t] = best[t - 1]
+                t -= 1
+            best[t] = dist
+
+
+@numba.njit(cache=True, nogil=True)
+def assign_bands(values, order, g, keep_ties, out, left):
+    """Equal-mass bands of a column, and the bands' left edges.
+
+    ``out[order[i]] = ⌊i g / n⌋``, the rank band (``order`` sorts ``values``); with
+    ``keep_ties``, ``i`` is replaced by the first sorted position holding the value
+    ``values[order[i]]``, so that a value repeated across several bands lands whole in its
+    first band (the later ones are left empty). Without ties the two agree. The k-th neighbour
+    searches keep ties together: their shell search cannot stop while the gap to the next
+    band is zero, and tied values spread over many bands hold it at zero; kept together, the
+    crowding shows in the cell sizes (``Σ size²``), where they fall back on a k-d tree. The
+    counts do better with rank bands: there a band of tied values within reach is counted
+    whole. ``left`` (length ``g + 1``) receives the edges: ``left[0] = −inf``,
+    ``left[g] = +inf`` and ``left[c]`` the smallest value in bands ``c`` and above (``+inf`` if
+    they are all empty), so that every value in a band below ``c`` is at most ``left[c]`` and
+    every value in band ``c`` or above at least it, empty bands included (their edge is the
+    next value up, so a search does not stall at distance zero on them).
+    """
+    n = order.shape[0]
+    b = 0
+    last = 0  # highest band whose left edge is set
+    left[0] = -np.inf
+    for i in range(n):
+        v = values[order[i]]
+        if not keep_ties or i == 0 or v != values[order[i - 1]]:
+            b = (np.int64(i) * g) // n
+            while last < b:
+                last += 1
+                left[last] = v
+        out[order[i]] = b
+    while last < g:
+        last += 1
+        left[last] = np.inf

@@ -24,7 +24,13 @@ from concurrent.futures import ThreadPoolExecutor
 import numpy as np
 from scipy.spatial import cKDTree
 
-from ._kernels import cell_layout, count_sorted, count_sorted_self, grid_kth_distance
+from ._kernels import (
+    assign_bands,
+    cell_layout,
+    count_sorted,
+    count_sorted_self,
+    grid_kth_distance,
+)
 
 __all__ = [
     "SortedValues", "count_within", "count_within_self", "kth_distance_1d", "kth_distance_2d",
@@ -189,19 +195,15 @@ def kth_distance_2d(x: np.ndarray, y: np.ndarray, k: int, *, workers: int = 1,
     ox = np.argsort(x) if order_x is None else order_x
     oy = np.argsort(y) if order_y is None else order_y
     # Column c's left edge is its smallest value: points of columns < c are <= it and points
-    # of columns >= c are >= it (ties may straddle an edge; the search's bound allows it).
-    first = (np.arange(g) * n + g - 1) // g  # the first rank of each column
-    left_x = np.concatenate((x[ox[first]], [np.inf]))
-    left_y = np.concatenate((y[oy[first]], [np.inf]))
-    left_x[0] = left_y[0] = -np.inf
-    # Cells as int32 (g < 2^31 / g always holds here): the arrays of this search are the
-    # peak memory of a 2-D KSG estimate.
-    band = ((np.arange(n, dtype=np.int64) * g) // n).astype(np.int32)
+    # of columns >= c are >= it. Tied values share a band (assign_bands), so that heavy ties
+    # show as crowded cells. Cells as int32 (g < 2^31 / g always holds here): the arrays of
+    # this search are the peak memory of a 2-D KSG estimate.
+    left_x = np.empty(g + 1)
+    left_y = np.empty(g + 1)
     cx = np.empty(n, dtype=np.int32)
     cy = np.empty(n, dtype=np.int32)
-    cx[ox] = band
-    cy[oy] = band
-    del band
+    assign_bands(x, ox, g, True, cx, left_x)
+    assign_bands(y, oy, g, True, cy, left_y)
     order, start = cell_layout(cx, cy, g)
     sizes = np.diff(start).astype(np.float64)
     if float(sizes @ sizes) > _MAX_LOAD * n:  # the work of the search grows like Σ size²
