@@ -152,15 +152,20 @@ def world_repeat_winners(
     fl = fl.assign(floor=np.log1p(c) - c / (c + 1))
     inf_kl = season_mean(fl, "cumulative_kl", n_seasons, min_wins=2, level=level)
     floor = season_mean(fl, "floor", n_seasons, min_wins=2, level=level)
-    gap = float(np.max(np.abs((fl.cumulative_kl - fl.floor).to_numpy()), initial=0.0))
+    # Only winners who paid 0 every time: a price of K (probability about E[second]/K = 5e-7
+    # per win, so in about one default run in ten somebody pays it) reveals much about that
+    # winner, legitimately. For the others the prices carry O(wins/K) nats, far below 1e-3,
+    # so the check is deterministic; the number of K-payers is recorded.
+    zero = fl[fl.max_price == 0]
+    gap = float(np.max(np.abs((zero.cumulative_kl - zero.floor).to_numpy()), initial=0.0))
     rows.append(exact(
         case="{0,K} lottery, K = 10^6: KL -> winning-event floor log(c+1) - c/(c+1)",
         analytical=0.0, computed=gap, tol=1e-3, method="observer (seasons)",
         floor_mean=floor.estimate, season_mean_kl=inf_kl.estimate,
-        rule="every winner's KL within 1e-3 of log(c+1) - c/(c+1), c = (m-1) wins (prices "
-             "carry O(1/K), Prop. 2; who wins does not vanish)",
+        rule="every winner who paid only 0 has KL within 1e-3 of log(c+1) - c/(c+1), "
+             "c = (m-1) wins (prices carry O(1/K), Prop. 2; who wins does not vanish)",
         **{**base, "mechanism": repr(mechs["lottery_inf"]), "param": "K", "value": 1e6},
-        max_abs_difference=gap,
+        max_abs_difference=gap, winners_who_paid_K=int(len(fl) - len(zero)),
     ))
 
     # 4. season MI(value; highest price): lottery below SPA (Prop. 1 over a season)
