@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..report import _CSS, _img, figure_to_data_uri
+from ..report import _CSS, _fmt, _img, figure_to_data_uri
 from .audit import WHOSE_COLUMNS
 
 __all__ = ["audit_figures", "build_audit_report", "market_summary", "write_audit_report",
@@ -203,24 +203,12 @@ def audit_figures(fit, table: pd.DataFrame) -> dict:
             "frontier": _frontier_figure(market_summary(table))}
 
 
-def _num(x) -> str:
-    try:
-        x = float(x)
-    except (TypeError, ValueError):
-        return html.escape(str(x))
-    if math.isnan(x):
-        return "–"
-    if math.isinf(x):
-        return "∞"
-    return f"{x:.4g}"
-
-
 def _html_table(frame: pd.DataFrame) -> str:
     head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
     rows = []
     for r in frame.itertuples(index=False):
         cells = "".join(
-            f'<td class="num">{_num(v)}</td>' if isinstance(v, (int, float, np.number))
+            f'<td class="num">{_fmt(v)}</td>' if isinstance(v, (int, float, np.number))
             and not isinstance(v, bool) else f"<td>{html.escape(str(v))}</td>" for v in r)
         rows.append(f"<tr>{cells}</tr>")
     return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
