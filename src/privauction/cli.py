@@ -176,7 +176,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _add_audit_parser(sub) -> None:
     """``privauction audit``: recover values from first-price bids and audit rules and
-    disclosures (issue 13)."""
+    disclosures."""
     p = sub.add_parser(
         "audit", help="audit a market from its first-price bids",
         description="Recover the bidders' values from published first-price bids (GPV), then "

@@ -1,4 +1,4 @@
-"""Issue 12: publishing every bid under truthful bidding is an infinite loss for every bidder.
+"""Disclosure: publishing every bid under truthful bidding is an infinite loss for every bidder.
 
 Each value is one of the published numbers (with or without identities), so every person's
 posterior has an atom its continuous prior lacks. Checks, for the SPA, Myerson's reserve SPA
@@ -22,7 +22,7 @@ __all__ = ["disclosure_all_bids"]
 
 
 @register(
-    "disclosure-all-bids", claim="Issue 12: all bids published", paper="auction",
+    "disclosure-all-bids", claim="Disclosure: all bids published", paper="auction",
     quick={"n_auctions": 5_000, "ns": (2, 5)},
     full={"n_auctions": 20_000, "ns": (2, 3, 5), "priors": ("uniform(0,1)", "beta(2,2)")},
 )

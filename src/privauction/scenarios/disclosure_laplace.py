@@ -1,4 +1,4 @@
-"""Issue 12: Laplace noise on the SPA price (the Laplace mechanism of differential privacy).
+"""Disclosure: Laplace noise on the SPA price (the Laplace mechanism of differential privacy).
 
 Publishing ``Y = P + N``, ``N`` Laplace of scale ``b``, is ``ε = (θ_high - θ_low) / b``
 differentially private on a bounded price support; the losses of the winner, the runner-up
@@ -24,7 +24,7 @@ __all__ = ["disclosure_laplace"]
 
 
 @register(
-    "disclosure-laplace", claim="Issue 12: Laplace-noised SPA price", paper="auction",
+    "disclosure-laplace", claim="Disclosure: Laplace-noised SPA price", paper="auction",
     quick={"n_auctions": 250_000, "ns": (2,), "scales": (0.1,)},
     full={"n_auctions": 250_000, "ns": (2, 5), "scales": (0.05, 0.1, 0.3),
           "priors": ("uniform(0,1)", "beta(2,2)")},

@@ -1,4 +1,4 @@
-"""Issue 12: rounding the SPA price to a step.
+"""Disclosure: rounding the SPA price to a step.
 
 Publishing ``R = step · round(P / step)`` instead of the price ``P``: the winner's loss has the
 closed form of :func:`privauction.theory.disclosure.spa_rounded_price_loss` (exact cell
@@ -26,7 +26,7 @@ __all__ = ["disclosure_rounding"]
 
 
 @register(
-    "disclosure-rounding", claim="Issue 12: rounded SPA price", paper="auction",
+    "disclosure-rounding", claim="Disclosure: rounded SPA price", paper="auction",
     quick={"n_auctions": 20_000, "ns": (2, 5), "steps": (0.1, 0.25)},
     full={"n_auctions": 100_000, "ns": (2, 3, 5), "steps": (0.05, 0.1, 0.25),
           "priors": ("uniform(0,1)", "beta(2,2)", "truncexpon(b=3)")},

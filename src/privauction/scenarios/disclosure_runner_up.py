@@ -1,4 +1,4 @@
-"""Issue 12: the second-price auction exposes the runner-up completely.
+"""Disclosure: the second-price auction exposes the runner-up completely.
 
 Under the papers' rule (winner and price) the SPA's price *is* the runner-up's bid, so the
 runner-up's privacy loss is infinite while the winner's is Eq. (9), ``H_{n-1} - log n``; with a
@@ -25,7 +25,7 @@ __all__ = ["disclosure_runner_up"]
 
 
 @register(
-    "disclosure-runner-up", claim="Issue 12: SPA exposes the runner-up", paper="auction",
+    "disclosure-runner-up", claim="Disclosure: SPA exposes the runner-up", paper="auction",
     quick={"n_auctions": 400_000, "ns": (2,), "priors": ("uniform(0,1)",)},
     full={"n_auctions": 400_000, "ns": (2, 3, 5), "priors": tuple(PRIORS)},
 )

@@ -1,4 +1,4 @@
-"""Issue 12: publishing only the winner's identity.
+"""Disclosure: publishing only the winner's identity.
 
 Under symmetric i.i.d. priors the identity of the highest bidder is independent of the values'
 order statistics, so it reveals nothing about the winner's or the runner-up's value (loss 0).
@@ -23,7 +23,7 @@ __all__ = ["disclosure_winner_only"]
 
 
 @register(
-    "disclosure-winner-only", claim="Issue 12: winner's identity only", paper="auction",
+    "disclosure-winner-only", claim="Disclosure: winner's identity only", paper="auction",
     quick={"n_auctions": 100_000, "ns": (2,), "priors": ("uniform(0,1)",)},
     full={"n_auctions": 100_000, "ns": (2, 3, 5),
           "priors": ("uniform(0,1)", "beta(2,2)", "truncexpon(b=3)")},

@@ -1,6 +1,6 @@
 """Analytical privacy loss when the auction publishes something other than (winner, price).
 
-One home for the formulas of issue 12 ("Disclosure design"), for the second-price auction with
+One home for the formulas of disclosure design, for the second-price auction with
 or without a reserve (Sections 4.2–4.3 of the auction paper) and the {0,K} lottery (Section
 4.1), and for three people: the **winner** (value ``W``, Definition 2), the **runner-up** (the
 second-highest value ``L``) and a given **bidder** (``V_0``, whatever its role). As in
