@@ -33,7 +33,7 @@ import pandas as pd
 from scipy import stats
 
 from privauction.scenarios import checks, registry
-from privauction.scenarios.runner import _call, resolve_arguments, scenario_rng, takes_auctions
+from privauction.scenarios.runner import _call, resolve_arguments, scenario_rng, takes_size
 
 
 def needed(rows: pd.DataFrame, n: int, alpha: float) -> pd.Series:
@@ -64,7 +64,7 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, default=3)
     ap.add_argument("--save", action="store_true")
     args = ap.parse_args()
-    names = args.names or [s.name for s in registry if takes_auctions(s)]
+    names = args.names or [s.name for s in registry if takes_size(s)]
     n_claims = len(registry)
     lines = []
     for name in names:

@@ -31,7 +31,6 @@ __all__ = [
     "flag",
     "greater",
     "mean_estimate",
-    "mech_label",
 ]
 
 CONFIDENCE = 0.9999
@@ -97,10 +96,6 @@ def estimate(out, method: str, rng, *, level: float = CONFIDENCE, **kwargs) -> E
         warnings.simplefilter("ignore", InfinitePrivacyLossWarning)
         est = estimate_privacy_loss(out, method=method, rng=rng, ci=level, **kwargs)
     return Estimate.of(est, level)
-
-
-def mech_label(mechanism) -> str:
-    return repr(mechanism)
 
 
 #: Estimators whose agreement with an analytical value is checked to 10 % rather than 3 %: the

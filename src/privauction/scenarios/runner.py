@@ -29,6 +29,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import inspect
+import json
 import math
 import sys
 import time
@@ -161,7 +162,7 @@ def resolve_arguments(scenario: Scenario | str, *, quick: bool = False,
     return kwargs
 
 
-def takes_auctions(scenario: Scenario) -> bool:
+def takes_size(scenario: Scenario) -> bool:
     """Whether the claim declares its sample-size parameter (``scenario.size``, by default
     ``n_auctions``) and so can take more looks."""
     return scenario.size in declared_parameters(scenario)[0]
@@ -290,7 +291,7 @@ def run_claim(
     base = kwargs.get(scenario.size)
     size = base
     stage = 1
-    while takes_auctions(scenario) and isinstance(base, int) and stage < checks.MAX_STAGES:
+    while takes_size(scenario) and isinstance(base, int) and stage < checks.MAX_STAGES:
         size_next = checks.next_size(rows, size, base, alpha)
         if size_next is None:
             break
@@ -318,8 +319,6 @@ def run_claim(
 
 
 def _config_key(kwargs: dict) -> str:
-    import json
-
     return json.dumps(kwargs, sort_keys=True, default=repr)
 
 
