@@ -20,6 +20,9 @@ __all__ = [
     "check_int",
     "check_real",
     "check_probability",
+    "check_real_array",
+    "check_budget",
+    "WorkBudgetError",
 ]
 
 
@@ -95,4 +98,116 @@ def check_probability(value, name: str, *, open_interval: bool = True) -> float:
     return check_real(
         value, name, lower=0.0, upper=1.0, lower_inclusive=not open_interval,
         upper_inclusive=not open_interval,
+    )
+
+
+def check_real_array(
+    values,
+    name: str,
+    *,
+    ndim: int | None = 1,
+    finite: bool = True,
+    min_length: int = 0,
+) -> np.ndarray:
+    """Return ``values`` as a float64 array, or raise naming ``name``.
+
+    Booleans, strings, objects and complex numbers are refused with ``TypeError`` (a boolean
+    array is not a set of prices); a wrong number of dimensions, too few entries, or NaN /
+    infinite entries (when ``finite``) with ``ValueError`` naming the first bad index.
+
+    Examples
+    --------
+    >>> check_real_array([1, 2.5], "prices")
+    array([1. , 2.5])
+    >>> check_real_array([1.0, float("nan")], "prices")
+    Traceback (most recent call last):
+    ...
+    ValueError: `prices` must hold finite values; got nan at index 1
+    """
+    try:
+        arr = np.asarray(values)
+    except Exception as exc:  # ragged nested sequences
+        raise TypeError(
+            f"`{name}` must be an array of real numbers; got {type(values).__name__}"
+        ) from exc
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"`{name}` must be an array of real numbers; got an array of dtype {arr.dtype}"
+        )
+    if ndim is not None and arr.ndim != ndim:
+        raise ValueError(f"`{name}` must be a {ndim}-D array; got shape {arr.shape}")
+    arr = np.asarray(arr, dtype=np.float64)
+    if arr.size < min_length:
+        raise ValueError(f"`{name}` must hold at least {min_length} values; got {arr.size}")
+    if finite and arr.size and not np.all(np.isfinite(arr)):
+        bad = np.argwhere(~np.isfinite(arr))[0]
+        index = int(bad[0]) if bad.size == 1 else tuple(int(i) for i in bad)
+        raise ValueError(
+            f"`{name}` must hold finite values; got {arr[tuple(bad)]} at index {index}"
+        )
+    return arr
+
+
+class WorkBudgetError(ValueError):
+    """A call would cost more time or memory than its documented limit.
+
+    A ``ValueError`` so that callers catching bad values catch it too; the message states the
+    estimate, the limit, and how to proceed.
+    """
+
+
+def _human(amount: float, unit: str) -> str:
+    if unit == "bytes":
+        scales = ((2.0**40, "TiB"), (2.0**30, "GiB"), (2.0**20, "MiB"), (2.0**10, "KiB"))
+        for scale, label in scales:
+            if amount >= scale:
+                return f"{amount / scale:.3g} {label}"
+        return f"{amount:.0f} bytes"
+    return f"{amount:.3g} {unit}"
+
+
+def check_budget(
+    cost: float,
+    limit: float,
+    *,
+    what: str,
+    unit: str,
+    advice: str,
+) -> None:
+    """Refuse, before any work, a call whose estimated cost exceeds ``limit``.
+
+    Parameters
+    ----------
+    cost : float
+        The estimate of the work the arguments imply, in ``unit`` (e.g. bytes of memory, or a
+        count of elementary operations).
+    limit : float
+        The documented limit; ``numpy.inf`` disables the check (an explicit override).
+    what : str
+        The arguments that imply the cost, as the user wrote them, e.g.
+        ``"`n_auctions` = 10**30 with `n_bidders` = 2"``.
+    unit : str
+        ``"bytes"`` (shown as KiB/MiB/GiB) or any count such as ``"kNN queries"``.
+    advice : str
+        How to proceed: a smaller size, chunking, or the override parameter.
+
+    Raises
+    ------
+    WorkBudgetError
+        If ``cost > limit``; the message states the estimate, the limit and ``advice``.
+
+    Examples
+    --------
+    >>> check_budget(8e12, 4 * 2**30, what="`n_auctions` = 10**12", unit="bytes",
+    ...              advice="simulate in chunks")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    privauction._validation.WorkBudgetError: `n_auctions` = 10**12 needs about 7.28 TiB of ...
+    """
+    if not cost > limit:
+        return
+    noun = "of memory" if unit == "bytes" else ""
+    estimate = f"{_human(cost, unit)} {noun}".rstrip()
+    raise WorkBudgetError(
+        f"{what} needs about {estimate}, over the limit of {_human(limit, unit)}; {advice}"
     )
