@@ -236,8 +236,29 @@ def _bootstrap_replicate(rng, *, values, settings, rows, n_values, n_auctions,
     sample = _resample_auctions(values, rng)
     fit = recover_values(sample, auction="auction", bid="bid",
                          covariates=settings["covariates"], categorical=settings["categorical"],
-                         bandwidth_scale=settings["bandwidth_scale"], trim=settings["trim"])
+                         bandwidth_scale=settings["bandwidth_scale"], trim=settings["trim"],
+                         prior_bandwidth_scale=settings.get("prior_bandwidth_scale", 0.5))
     return _rows(fit.prior, rows, n_values, n_auctions, rng, method, {}, n_resamples=10)
+
+
+def _with_failed_replicates(table, boot, keys, n_bootstrap) -> list[str]:
+    """Each row's note, plus how many replicates did not run it and the first reason (a
+    replicate's row is NaN then; it must be said, not only counted in ``n_bootstrap``)."""
+    revenue = boot["revenue"] if "revenue" in boot else pd.Series(math.nan, index=boot.index)
+    note = boot["note"].fillna("").astype(str) if "note" in boot else pd.Series(
+        "", index=boot.index)
+    failed = boot[revenue.isna().to_numpy() & note.str.match(r"(not run|failed):").to_numpy()]
+    first = failed.groupby(keys)["note"].agg(["size", "first"])
+    notes = []
+    for row in table[[*keys, "note"]].itertuples(index=False):
+        key = tuple(row[:3])
+        note = row[3]
+        if key in first.index:
+            count, why = first.loc[key]
+            extra = f"{count} of {n_bootstrap} bootstrap replicates {why}"
+            note = "; ".join(x for x in (note, extra) if x)
+        notes.append(note)
+    return notes
 
 
 def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_bidders=None,
@@ -383,6 +404,7 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
                                             own_high)
             if name == "revenue":
                 table["n_bootstrap"] = merged["b_n"].fillna(0).astype(int).to_numpy()
+        table["note"] = _with_failed_replicates(table, boot, keys, n_bootstrap)
     table = table[AUDIT_COLUMNS]
     table.attrs["bootstrap"] = boot
     return table
