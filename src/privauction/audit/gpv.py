@@ -47,10 +47,12 @@ Model (privauction.audit.recover_values):
   density of log bids with reflection at both ends (Silverman bandwidth h, times
   {bandwidth_scale:g}); bids with G below {trim:g} or above 1 - {trim:g}, or within h of either
   end (in log bid), are trimmed (the kernel density is unreliable where bids are sparse), and
-  get a pseudo-value by extending the inverse bid function linearly beyond the upper trimming
-  bound (with its slope over the last bandwidth of untrimmed bids, at least v/b there), or by
-  shrinking the markdown in proportion to G at the lower end (where it vanishes), so every bid
-  keeps its rank and the recovered distribution keeps its mass.
+  get a pseudo-value by extending the inverse bid function beyond the upper trimming bound
+  (a parabola in log bid and log value over the last two bandwidths of untrimmed bids, convex
+  or straight, with slope at least 1; never below the straight extension in levels with the
+  slope over the last bandwidth, at least v/b there), or by shrinking the markdown in
+  proportion to G at the lower end (where it vanishes), so every bid keeps its rank and the
+  recovered distribution keeps its mass.
 - The prior: a Gaussian kernel density of the log pseudo-values with reflection at both
   ends (Silverman bandwidth times {prior_bandwidth_scale:g}), on a grid, as a bounded
   continuous distribution of the values. Both bandwidths are below Silverman's
@@ -128,7 +130,7 @@ def gpv_pseudo_values(bids: np.ndarray, n_bidders: int, *, bandwidth_scale: floa
         hi_i = np.flatnonzero(kept)[np.argmax(y[kept])]
         # the markdown is G/((n-1)g): it vanishes with G at the bottom; held at the top
         markdown[bottom] = markdown[lo_i] / b[lo_i] * b[bottom] * big_h[bottom] / big_h[lo_i]
-        # the inverse bid function extended linearly from the top untrimmed bid, with its
+        # the inverse bid function extended from the top untrimmed bid: a line, with its
         # slope over the last bandwidth of untrimmed log bids (at least v/b there, so the
         # relative markdown does not shrink)
         near = kept & (y >= y[hi_i] - h)
@@ -136,7 +138,22 @@ def gpv_pseudo_values(bids: np.ndarray, n_bidders: int, *, bandwidth_scale: floa
         slope = v_hi / b[hi_i]
         if near.sum() >= 3 and np.ptp(b[near]) > 0:
             slope = max(slope, float(np.polyfit(b[near], (b + markdown)[near], 1)[0]))
-        markdown[top] = v_hi + slope * (b[top] - b[hi_i]) - b[top]
+        line = v_hi + slope * (b[top] - b[hi_i])
+        # a straight extension undershoots where the inverse bid function is convex (the top of
+        # a thin-tailed value distribution: E[max of 6 values] 0.6 % low on synthetic beta(2, 5)
+        # data, 1.7 standard deviations of the estimate); so the extension is a parabola in
+        # log bid and log value fitted over the last two bandwidths of untrimmed bids, with
+        # its curvature at least 0 and its slope at least 1 (the relative markdown does not
+        # shrink), and never below the straight line
+        wide = kept & (y >= y[hi_i] - 2 * h)
+        if top.any() and wide.sum() >= 5 and np.ptp(y[wide]) > 0:
+            c2, c1, _ = np.polyfit(y[wide] - y[hi_i], np.log(b + markdown)[wide], 2)
+            d = y[top] - y[hi_i]
+            bend = v_hi * np.exp(max(c1, 1.0) * d + max(c2, 0.0) * d * d)
+            # at most the line with twice the slope: a heavy upper tail (the Forest Service's
+            # top bids reach 20 times the appraisal) must not send a fitted bend to 1e300
+            line = np.clip(bend, line, v_hi + 2.0 * slope * (b[top] - b[hi_i]))
+        markdown[top] = line - b[top]
     return b + markdown, trimmed, h
 
 
