@@ -166,9 +166,15 @@ def load_bids(source, *, auction: str = "auction", bid: str = "bid", covariates=
         _check_columns(table, {"covariates": c})
     table = table[[auction, bid, *[c for c in covariates if c not in (auction, bid)]]]
     if not pd.api.types.is_numeric_dtype(table[bid]):
+        # name the first entry that is not a number (a CSV cell such as 'abc' makes the whole
+        # column text, and its first value may be a fine number)
+        numbers = pd.to_numeric(table[bid], errors="coerce")
+        bad = np.flatnonzero(numbers.isna().to_numpy() & table[bid].notna().to_numpy())
+        where = bad[0] if bad.size else 0
         raise TypeError(
-            f"`bid` column {bid!r} must be numeric; got dtype {table[bid].dtype} (first value "
-            f"{table[bid].iloc[0]!r})"
+            f"`bid` column {bid!r} must be numeric; got dtype {table[bid].dtype} "
+            f"({table[bid].iloc[where]!r} in row {table.index[where]}"
+            f"{f', {bad.size} such rows in all' if bad.size > 1 else ''})"
         )
     if table[auction].isna().any():
         bad = table[auction].isna().to_numpy()
