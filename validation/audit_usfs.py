@@ -16,6 +16,7 @@ the default sizes on 2 cores). The cross-check needs ``pip install privauction[c
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import sys
 import time
@@ -91,7 +92,8 @@ def main(argv=None):
     parser.add_argument("--no-crosscheck", action="store_true")
     args = parser.parse_args(argv)
     lines = [f"# audit_usfs: python {' '.join(sys.argv)}", ""]
-    t0 = time.perf_counter()
+    load_before = os.getloadavg()
+    t0, c0 = time.perf_counter(), time.process_time()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         bids = pa.audit.load_usfs()
@@ -101,7 +103,8 @@ def main(argv=None):
         table = pa.audit.audit(fit, n_auctions=args.auctions, rng=0,
                                n_bootstrap=args.bootstrap, backend=args.backend,
                                n_jobs=args.jobs)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    load_after = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
     table.to_csv(RESULTS / "audit_usfs.csv", index=False)
     prior = fit.prior
@@ -110,7 +113,10 @@ def main(argv=None):
         lines += [
             f"wall time (load + recover + audit with {args.bootstrap} bootstrap replicates, "
             f"{args.auctions} simulated auctions per cell, backend {args.backend} x "
-            f"{args.jobs}): {wall:.1f} s (load + recover {t_fit:.1f} s)", "",
+            f"{args.jobs}): {wall:.1f} s (load + recover {t_fit:.1f} s); CPU time of this "
+            f"process {cpu:.1f} s (the bootstrap's workers not counted); load average (1, 5, "
+            f"15 min) before {tuple(round(x, 2) for x in load_before)}, after "
+            f"{tuple(round(x, 2) for x in load_after)} on {os.cpu_count()} CPUs", "",
             "## Cleaning", pa.audit.cleaning_report(bids).to_string(index=False),
             f"bids kept: {len(bids)}; auctions kept: {bids['auctionid'].nunique()}",
             f"bids below adv_value (kept): {int((bids['actual_bid'] < bids['adv_value']).sum())}",
