@@ -517,3 +517,19 @@ def test_identity_log_ratio_mean_matches_quadrature(n, reserve):
 def test_identity_log_ratio_refuses_a_win_below_the_reserve():
     with pytest.raises(ValueError, match="`won` is True at index 0"):
         th.winner_identity_log_ratio(2, [0.2], [True], 0.5)
+
+
+@pytest.mark.parametrize("whose", ["winner", "runner-up", "bidder"])
+@pytest.mark.parametrize("n,reserve", [(2, None), (3, 0.5)])
+def test_rounded_log_ratio_equals_the_written_out_one(whose, n, reserve):
+    # The module's terms against _llr_rounded above (the order statistics written out here,
+    # uniform prior): the same numbers, auction by auction.
+    mech = SPA if reserve is None else pa.mechanisms.ReservePrice(reserve)
+    out = pa.simulate(mech, U01, n, 5_000, rng=21, keep="values")
+    sold = out.sold
+    x = {"winner": out.winner_value, "runner-up": out.second_value,
+         "bidder": out.values[:, 0]}[whose][sold]
+    r = dc.RoundedPrice(0.1).publish(out, None)[sold, 0]
+    ours = th.spa_rounded_price_log_ratio(U01, n, 0.1, x, r, whose, reserve=reserve)
+    np.testing.assert_allclose(ours, _llr_rounded(out, 0.1, whose, reserve), rtol=1e-9,
+                               atol=1e-12)
