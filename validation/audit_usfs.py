@@ -83,6 +83,41 @@ def crosscheck(bids: pd.DataFrame, fit) -> list[str]:
     ]
 
 
+def revenue_equivalence(fit, table) -> list[str]:
+    """First- and second-price revenue per n and over the market's mix, with the quadrature
+    value E[second-highest] on the recovered prior (the revenue both should have)."""
+    from scipy import integrate
+
+    from privauction.audit.report import market_summary
+
+    keys = ["n_bidders", "revenue", "revenue_low", "revenue_high", "revenue_se", "note"]
+    pub = table["disclosure"] == "WinnerAndPrice()"
+    fpa = table[(table["mechanism"] == "FirstPrice()") & pub][keys].set_index("n_bidders")
+    spa = table[(table["mechanism"] == "SecondPrice()") & pub][keys].set_index("n_bidders")
+    rows = []
+    for n in fpa.index:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", integrate.IntegrationWarning)
+            exact = pa.priors.expected_second_highest(fit.prior, int(n))
+        f, s = fpa.loc[n], spa.loc[n]
+        rows.append({"n": n, "E[second] (quad)": exact, "first price": f["revenue"],
+                     "fp 90 %": f"[{f['revenue_low']:.4g}, {f['revenue_high']:.4g}]",
+                     "second price": s["revenue"],
+                     "sp 90 %": f"[{s['revenue_low']:.4g}, {s['revenue_high']:.4g}]",
+                     "(fp - sp) / se": (f["revenue"] - s["revenue"])
+                     / np.hypot(f["revenue_se"], s["revenue_se"])})
+    summary = market_summary(table).set_index(["mechanism", "disclosure"])
+    out = [pd.DataFrame(rows).to_string(index=False, float_format="{:.4g}".format)]
+    for mech in ("FirstPrice()", "SecondPrice()"):
+        r = summary.loc[(mech, "WinnerAndPrice()")]
+        out.append(f"market average {mech}: {r['revenue']:.4g} [{r['revenue_low']:.4g}, "
+                   f"{r['revenue_high']:.4g}]")
+    notes = sorted({x for x in fpa["note"] if x})
+    out.append("first-price notes: " + ("; ".join(notes) if notes else "none (every replicate "
+                                        "ran first price at every size)"))
+    return out
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--auctions", type=int, default=20_000)
@@ -140,6 +175,8 @@ def main(argv=None):
             "warnings: " + "; ".join(sorted({f"{w.category.__name__}: {str(w.message)[:120]}"
                                              for w in caught})), "",
         ]
+    lines += ["## Revenue equivalence: first price vs second price (same prior, same n)",
+              *revenue_equivalence(fit, table), ""]
     if not args.no_crosscheck:
         lines += ["## Cross-check against simple_fpa.Model", *crosscheck(bids, fit)]
     text = "\n".join(lines) + "\n"
