@@ -149,7 +149,8 @@ def gpv_pseudo_values(bids: np.ndarray, n_bidders: int, *, bandwidth_scale: floa
         if top.any() and wide.sum() >= 5 and np.ptp(y[wide]) > 0:
             c2, c1, _ = np.polyfit(y[wide] - y[hi_i], np.log(b + markdown)[wide], 2)
             d = y[top] - y[hi_i]
-            bend = v_hi * np.exp(max(c1, 1.0) * d + max(c2, 0.0) * d * d)
+            with np.errstate(over="ignore"):   # inf is cut to the cap below
+                bend = v_hi * np.exp(max(c1, 1.0) * d + max(c2, 0.0) * d * d)
             # at most the line with twice the slope: a heavy upper tail (the Forest Service's
             # top bids reach 20 times the appraisal) must not send a fitted bend to 1e300
             line = np.clip(bend, line, v_hi + 2.0 * slope * (b[top] - b[hi_i]))
