@@ -49,8 +49,9 @@ Model (privauction.audit.recover_values):
   end (in log bid), are trimmed (the kernel density is unreliable where bids are sparse), and
   get a pseudo-value by extending the inverse bid function beyond the upper trimming bound
   (a parabola in log bid and log value over the last two bandwidths of untrimmed bids, convex
-  or straight, with slope at least 1; never below the straight extension in levels with the
-  slope over the last bandwidth, at least v/b there), or by shrinking the markdown in
+  or straight, with slope at least 1, for three bandwidths, then straight; never below the
+  straight extension in levels with the slope over the last bandwidth, at least v/b there,
+  nor above the line with twice that slope), or by shrinking the markdown in
   proportion to G at the lower end (where it vanishes), so every bid keeps its rank and the
   recovered distribution keeps its mass.
 - The prior: a Gaussian kernel density of the log pseudo-values with reflection at both
@@ -148,11 +149,13 @@ def gpv_pseudo_values(bids: np.ndarray, n_bidders: int, *, bandwidth_scale: floa
         wide = kept & (y >= y[hi_i] - 2 * h)
         if top.any() and wide.sum() >= 5 and np.ptp(y[wide]) > 0:
             c2, c1, _ = np.polyfit(y[wide] - y[hi_i], np.log(b + markdown)[wide], 2)
-            d = y[top] - y[hi_i]
-            with np.errstate(over="ignore"):   # inf is cut to the cap below
-                bend = v_hi * np.exp(max(c1, 1.0) * d + max(c2, 0.0) * d * d)
-            # at most the line with twice the slope: a heavy upper tail (the Forest Service's
-            # top bids reach 20 times the appraisal) must not send a fitted bend to 1e300
+            # the bend over at most three bandwidths past the top untrimmed bid, then straight
+            # with the line's slope: a heavy upper tail (the Forest Service's top bids reach 20
+            # times the appraisal, a hundred bandwidths away) keeps the straight extension's
+            # shape, and a fitted bend is never carried across it
+            d = np.minimum(y[top] - y[hi_i], 3.0 * h)
+            bend = v_hi * np.exp(max(c1, 1.0) * d + max(c2, 0.0) * d * d)
+            bend += slope * (b[top] - b[hi_i] * np.exp(d))
             line = np.clip(bend, line, v_hi + 2.0 * slope * (b[top] - b[hi_i]))
         markdown[top] = line - b[top]
     return b + markdown, trimmed, h
