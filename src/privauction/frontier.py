@@ -82,7 +82,7 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
                         rng=0, whose=WHOSE, audience: str = "outsider", level: float = 0.95,
                         n_replications: int = 1,
                         backend: str = "serial", n_jobs: int | None = None, store=None,
-                        progress: bool = False) -> pd.DataFrame:
+                        progress: bool | None = None) -> pd.DataFrame:
     """Revenue, welfare and privacy losses for every mechanism × disclosure, with intervals.
 
     Parameters
@@ -102,7 +102,8 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
     level : float
         Confidence level of every interval.
     n_replications, backend, n_jobs, store, progress
-        Passed to :func:`privauction.sweep.run_sweep`.
+        Passed to :func:`privauction.sweep.run_sweep` (``progress=None``: a bar over the
+        cells when stderr is a terminal).
 
     Returns
     -------

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .._progress import progress_bar
 from .._validation import PrivauctionWarning, check_int, check_probability, check_rng
 from ..theory.posterior import posterior_kl
 from ._api import METHODS, check_method
@@ -20,6 +21,8 @@ from ._result import Estimate
 __all__ = ["PrivacyLossEstimate", "InfinitePrivacyLossWarning", "estimate_privacy_loss"]
 
 _ALL_METHODS = (*METHODS, "observer")
+#: ``progress=None`` shows a bar over the subsamples from this many auctions on.
+PROGRESS_MIN_ROWS = 1_000_000
 
 
 class InfinitePrivacyLossWarning(PrivauctionWarning):
@@ -146,6 +149,7 @@ def estimate_privacy_loss(
     disclosure=None,
     whose: str = "winner",
     audience: str = "outsider",
+    progress: bool | None = None,
 ) -> PrivacyLossEstimate:
     """Estimate the privacy loss of Definition 2 of the auction paper from simulated outcomes.
 
@@ -200,6 +204,9 @@ def estimate_privacy_loss(
         last bidder (``n - 1``), who also knows its own value ``Z``: then the loss is
         ``P(E) · MI(X; D | Z, E)`` (needs ``keep="values"``; ``method="mixed"`` only; see
         ``privauction.estimators._disclosed``).
+    progress : bool, optional
+        A progress bar over the subsamples of a kNN interval on standard error; the default
+        (None) shows one when standard error is a terminal and there are at least 10^6 rows.
 
     Returns
     -------
@@ -282,10 +289,17 @@ def estimate_privacy_loss(
 
     estimate = _definition2(method, sold, w, p, k, workers)
     m = sold_subsample_size(n, k, sold_share, subsample_size)
-    band = subsample_interval(
-        lambda rows: _definition2(method, sold[rows], w[rows], p[rows], k, workers),
-        n, estimate, level=level, n_resamples=n_resamples, subsample_size=m, rng=gen,
-    )
+    bar = progress_bar(n_resamples, progress=progress, size=n, threshold=PROGRESS_MIN_ROWS,
+                       desc="subsamples", unit="subsample")
+
+    def statistic(rows):
+        value = _definition2(method, sold[rows], w[rows], p[rows], k, workers)
+        bar.update(1)
+        return value
+
+    band = subsample_interval(statistic, n, estimate, level=level, n_resamples=n_resamples,
+                              subsample_size=m, rng=gen)
+    bar.close()
     if not band.std_error > 0:
         warnings.warn(
             "the subsampling interval has zero width: the subsamples' estimates are all equal "
