@@ -164,15 +164,22 @@ def plot_disclosure_frontier(table: pd.DataFrame, *, title: str | None = None):
 
     One marker per mechanism, one colour per disclosure, horizontal bars the loss's interval
     and vertical bars the revenue's; an infinite loss is drawn at the right edge, at ``∞``.
-    Returns a matplotlib Figure.
+    Returns a matplotlib Figure, drawn in :func:`privauction.plotting.style`.
     """
     import matplotlib.pyplot as plt
 
+    from . import plotting
+
+    with plotting.style():
+        return _plot_frontier(table, title, plt, plotting)
+
+
+def _plot_frontier(table, title, plt, plotting):
+    """The body of :func:`plot_disclosure_frontier`, run inside the style."""
     losses = table[table["quantity"] == "privacy_loss"]
     revenue = table[table["quantity"] == "revenue"].set_index(["mechanism", "disclosure"])
     people = [w for w in WHOSE if w in set(losses["whose"])]
-    fig, axes = plt.subplots(1, len(people), figsize=(4.2 * len(people), 4.2), sharey=True,
-                             squeeze=False)
+    fig, axes = plotting.subplots(1, len(people), height=3.4, sharey=True, squeeze=False)
     x_inf = 1.0
     colours = {d: plt.get_cmap("tab10")(i % 10)
                for i, d in enumerate(dict.fromkeys(losses["disclosure"]))}
@@ -194,15 +201,15 @@ def plot_disclosure_frontier(table: pd.DataFrame, *, title: str | None = None):
                         capsize=2)
         ax.axvline(x_inf, color="0.7", lw=0.8, ls=":")
         ax.set_xlabel(f"{person}'s privacy loss (nats)")
+        ax.set_title(person)
         ticks = [t for t in ax.get_xticks() if 0 <= t < 0.95 * x_inf]
         ax.set_xticks([*ticks, x_inf], [*(f"{t:g}" for t in ticks), "∞"])
         ax.set_xlim(left=min(0.0, float(mine["ci_low"].min())) - 0.02 * x_inf,
                     right=1.05 * x_inf)
-    axes[0][0].set_ylabel("revenue per auction")
+    axes[0][0].set_ylabel("revenue per auction (prior's units)")
     handles = [plt.Line2D([], [], color=c, marker="s", ls="", label=d) for d, c in colours.items()]
     handles += [plt.Line2D([], [], color="0.3", marker=mk, ls="", label=m)
                 for m, mk in markers.items()]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncol=3)
     fig.suptitle(title or "Disclosure frontier: revenue against privacy loss")
-    fig.tight_layout(rect=(0, 0.06 + 0.03 * (len(handles) // 3), 1, 0.95))
     return fig

@@ -28,9 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import plotting
 from .frontier import plot_disclosure_frontier
 from .privacy import WHOSE
-from .report import _CSS, _fmt, _img, figure_to_data_uri
+from .report import _CSS, _fmt
 
 __all__ = ["frontier_section", "write_frontier_report"]
 
@@ -95,8 +96,14 @@ def frontier_section(table: pd.DataFrame, *, title: str = "Disclosure frontier",
         + ". Analytical values where one is known (&mdash; where none is).</p>"
     )
     if plots and len(table):
-        parts.append(_img(figure_to_data_uri(plot_disclosure_frontier(table, title=title)),
-                          f"{title}: revenue against each person's privacy loss"))
+        n = int(table["n_auctions"].iloc[0])
+        parts.append(plotting.figure_html(
+            plot_disclosure_frontier(table, title=title),
+            f"{title}: revenue per auction against each person's privacy loss (nats), one "
+            f"marker per mechanism, one colour per disclosure; {n:,} simulated auctions per "
+            f"mechanism; bars: {level:.0%} intervals (revenue: normal interval of the mean; "
+            "privacy loss: the estimator's interval, see the tables); an infinite loss is "
+            "drawn at ∞."))
     for mechanism, rows in table.groupby("mechanism", sort=False):
         parts.append(f"<h3><code>{html.escape(str(mechanism))}</code></h3>")
         parts.append(_mechanism_table(rows))

@@ -168,6 +168,7 @@ def _plot(results):
         ax.set_xlabel(r"$\kappa$ (nats; dotted: $\kappa = \infty$)")
         ax.set_title(f"{field.replace('_', ' ')}")
     axes[0].set_ylabel(r"change from $\kappa = 0$ (type units)")
-    axes[0].legend()
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=4)
     fig.suptitle(r"Props. 5–6 and Corollary 2: quadratic cost, $\kappa$-optimal menus")
     return fig

@@ -142,16 +142,19 @@ def world_fresh_values(
 def _plot(results):
     from ..plotting import subplots
 
-    fig, axes = subplots(1, 2, height=3.6)
     ks = results[results["method"] == "ks_2samp"]
+    mi = results[(results["method"] == "observer") & results["analytical"].notna()]
+    fig, axes = subplots(2, 1, height=1.6 + 0.22 * (len(ks) + len(mi)),
+                         gridspec_kw={"height_ratios": [max(len(ks), 1), max(len(mi), 1)]})
     d = ks["estimate"].to_numpy(float)
     axes[0].barh(np.arange(len(ks)), d, xerr=[np.zeros_like(d), ks["ci_high"] - d],
-                 color="tab:blue", capsize=3)
+                 color="tab:blue", capsize=3,
+                 label="KS distance (bar: to the interval's upper end)")
     axes[0].axvline(KS_MARGIN, color="tab:red", ls="--", lw=1, label="relevant deviation")
     axes[0].set_yticks(np.arange(len(ks)), [c.replace(", world vs batch", "") for c in ks["case"]])
-    axes[0].set_xlabel("KS distance, world vs batch\n(bar: upper end of the interval)")
-    axes[0].legend()
-    mi = results[(results["method"] == "observer") & results["analytical"].notna()]
+    axes[0].invert_yaxis()
+    axes[0].set_xlabel("KS distance, world against batch (a probability)")
+    axes[0].legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
     y = np.arange(len(mi))
     est = mi["estimate"].to_numpy(float)
     axes[1].errorbar(est, y, xerr=[est - mi["ci_low"], mi["ci_high"] - est], fmt="o", capsize=3,
@@ -161,7 +164,8 @@ def _plot(results):
         axes[1].plot(mi["batch_estimate"], y, "x", color="tab:orange", label="batch estimate")
     labels = [c.split(":")[0] + f" ({m})" for c, m in zip(mi["case"], mi["method"], strict=True)]
     axes[1].set_yticks(y, labels)
+    axes[1].invert_yaxis()
     axes[1].set_xlabel("privacy loss (nats)")
-    axes[1].legend()
+    axes[1].legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
     fig.suptitle("Fresh values every auction: the market reproduces the one-shot simulator")
     return fig

@@ -234,6 +234,6 @@ def _plot(results):
     ax.set_yticks(y, labels)
     ax.invert_yaxis()
     ax.set_xlabel("privacy loss (nats)")
-    ax.set_title("Repeat winners: season-mean KL and season MI (dot: estimate; bar: interval)")
+    fig.suptitle("Repeat winners: season-mean KL and season MI (dot: estimate; bar: interval)")
     figs.append(fig)
     return figs
