@@ -23,6 +23,7 @@ from ._validation import check_int, check_probability, check_rng
 from .disclosure import Disclosure
 from .estimators import InfinitePrivacyLossWarning, estimate_privacy_loss
 from .mechanisms import Mechanism
+from .plotting import mechanism_label
 from .privacy import WHOSE, check_audience, check_whose, privacy_loss
 from .simulator import simulate
 from .sweep import run_sweep
@@ -75,6 +76,7 @@ def frontier_cell(rng, *, mechanism, disclosures, prior, n_bidders, n_auctions, 
     table["n_auctions"] = int(n_auctions)
     table["level"] = float(level)
     table["audience"] = audience
+    table["mechanism_label"] = mechanism_label(mechanism, prior)   # the reserve used
     return table
 
 
@@ -112,7 +114,8 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
         ``cell``, ``replication``, ``seed`` and ``spawn_key``, the labels ``mechanism`` and
         ``disclosure``, then ``quantity`` (``revenue``, ``welfare``, ``privacy_loss``),
         ``whose``, ``estimate``, ``ci_low``, ``ci_high``, ``analytical`` (NaN where none is
-        known), ``infinite``, ``n_auctions``, ``level`` and ``audience``.
+        known), ``infinite``, ``n_auctions``, ``level``, ``audience`` and
+        ``mechanism_label`` (the mechanism with the reserve it used, for figures).
 
     Examples
     --------
@@ -184,6 +187,8 @@ def _plot_frontier(table, title, plt, plotting):
     colours = {d: plt.get_cmap("tab10")(i % 10)
                for i, d in enumerate(dict.fromkeys(losses["disclosure"]))}
     markers = {m: "osD^vP*X"[i % 8] for i, m in enumerate(dict.fromkeys(losses["mechanism"]))}
+    names = (dict(zip(losses["mechanism"], losses["mechanism_label"], strict=True))
+             if "mechanism_label" in losses else {m: m for m in markers})
     for ax, person in zip(axes[0], people, strict=True):
         mine = losses[losses["whose"] == person]
         # each person's own scale (the runner-up's losses can be 20 times the winner's)
@@ -208,7 +213,7 @@ def _plot_frontier(table, title, plt, plotting):
                     right=1.05 * x_inf)
     axes[0][0].set_ylabel("revenue per auction (prior's units)")
     handles = [plt.Line2D([], [], color=c, marker="s", ls="", label=d) for d, c in colours.items()]
-    handles += [plt.Line2D([], [], color="0.3", marker=mk, ls="", label=m)
+    handles += [plt.Line2D([], [], color="0.3", marker=mk, ls="", label=names[m])
                 for m, mk in markers.items()]
     fig.legend(handles=handles, loc="outside lower center", ncol=3)
     fig.suptitle(title or "Disclosure frontier: revenue against privacy loss")

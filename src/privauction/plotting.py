@@ -39,7 +39,8 @@ import re
 from pathlib import Path
 
 __all__ = ["WIDTH", "DPI", "FORMATS", "RC", "style", "subplots", "save_figure",
-           "figure_to_data_uri", "figure_html", "plain_text", "slug", "mechanism_label", "PASS",
+           "figure_to_data_uri", "figure_html", "plain_text", "math_to_text", "slug",
+           "mechanism_label", "PASS",
            "FAIL"]
 
 #: Width in inches of a full-width figure (a journal's text width); panels share it.
@@ -156,6 +157,19 @@ def plain_text(text: str) -> str:
     (````x````) keep their content, single backticks are dropped."""
     text = _ROLE.sub(r"\1", str(text))
     return text.replace("``", "").replace("`", "")
+
+
+_MATH = {r"\{": "\x00", r"\}": "\x01", r"\kappa": "κ", r"\gamma": "γ", r"\infty": "∞",
+         r"\log": "log", r"\cosh": "cosh", r"\mathrm": "", r"\,": " "}
+
+
+def math_to_text(text: str) -> str:
+    """A label's mathtext as plain text, for HTML captions: ``$\\kappa$`` -> ``κ``."""
+    text = str(text)
+    for tex, plain in _MATH.items():
+        text = text.replace(tex, plain)
+    text = text.replace("$", "").replace("{", "").replace("}", "")
+    return text.replace("\x00", "{").replace("\x01", "}")
 
 
 def slug(text: str) -> str:

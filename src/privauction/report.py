@@ -174,7 +174,7 @@ def estimate_figure(rows: pd.DataFrame, title: str = ""):
 
     est_all = pd.to_numeric(rows["estimate"], errors="coerce").to_numpy(float)
     ana_all = pd.to_numeric(rows["analytical"], errors="coerce").to_numpy(float)
-    keep = np.isfinite(est_all) & np.isfinite(ana_all) & (ana_all != 0)
+    keep = _plottable(rows)
     left_out = int((~keep).sum())
     rows = rows[keep]
     labels = ["\n".join(textwrap.wrap(plotting.plain_text(c), 46)) or " "
@@ -226,9 +226,10 @@ def estimate_figure(rows: pd.DataFrame, title: str = ""):
         ax.set_ylim(float(y.min()) - 0.8, 0.2)
         ax.grid(axis="y", visible=False)
         ax.set_xlabel("(estimate − analytical) / |analytical|  (%)")
-        handles = [_legend_entry(plotting.PASS, "pass"), _legend_entry(plotting.FAIL, "fail")]
-        if any(o not in ("pass", "fail") for o in outcomes):
-            handles.append(_legend_entry("#d9822b", "inconclusive"))
+        handles = [_legend_entry(colour, label) for label, colour in (
+            ("pass", plotting.PASS), ("fail", plotting.FAIL), ("inconclusive", "#d9822b"))
+            if label in outcomes or label == "inconclusive" and any(
+                o not in ("pass", "fail") for o in outcomes)]
         ax.legend(handles=handles, loc="lower left", bbox_to_anchor=(0.0, 1.0), ncol=3,
                   borderaxespad=0.2)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -251,6 +252,14 @@ def estimate_figure(rows: pd.DataFrame, title: str = ""):
                     "analytical value: in the tables only)") if left_out else ""
             fig.suptitle(plotting.plain_text(title) + note)
     return fig
+
+
+def _plottable(rows: pd.DataFrame) -> np.ndarray:
+    """Rows the estimate figure can draw: a finite estimate and a finite nonzero analytical
+    value."""
+    est = pd.to_numeric(rows["estimate"], errors="coerce").to_numpy(float)
+    ana = pd.to_numeric(rows["analytical"], errors="coerce").to_numpy(float)
+    return np.isfinite(est) & np.isfinite(ana) & (ana != 0)
 
 
 def _legend_entry(colour: str, label: str):
@@ -278,7 +287,8 @@ def _claims_table(results: pd.DataFrame, errors: dict[str, str]) -> str:
             f'</td><td><a href="#{html.escape(name)}"><code>{html.escape(name)}</code></a></td>'
             f'<td class="num">{int(grp["verdict"].sum())} / {len(grp)}</td>'
             f'<td class="{"ok" if ok else "bad"}">{label}</td>'
-            f'<td class="num">{_fmt(secs)}</td><td>{html.escape(desc)}</td></tr>'
+            f'<td class="num">{_fmt(secs)}</td>'
+            f'<td>{html.escape(plotting.plain_text(desc))}</td></tr>'
         )
     for name, error in errors.items():
         claim = registry.get(name).claim if name in registry else ""
@@ -348,12 +358,13 @@ def _hook_figures(name: str, rows: pd.DataFrame, figures: _Figures) -> list[str]
         return []
     if not isinstance(figs, (list, tuple)):
         figs = [figs]
-    label = f"{_paper(rows, scenario)} {scenario.claim}".strip()
+    label = _claim_label(rows, scenario)
     out = []
     for i, fig in enumerate(figs, 1):
-        what = _figure_title(fig)
-        caption = (f"{label} ({name}){': ' + what if what else ''}. "
-                   f"{plotting.plain_text(scenario.description)}. {_sizes_text(rows)} "
+        what = plotting.math_to_text(_figure_title(fig))
+        caption = (f"{label}, {name}{': ' + what if what else ''}. "
+                   f"{plotting.plain_text(scenario.description).rstrip('.')}. "
+                   f"{_sizes_text(rows)} "
                    f"{_interval_text(rows)}")
         stem = name if len(figs) == 1 else f"{name}-{i}"
         out.append(figures.html(fig, stem, caption))
@@ -444,7 +455,7 @@ def build_report(
         for name in results["scenario"].unique():
             key += _hook_figures(name, results[results["scenario"] == name], figures)
         if key:
-            parts += ["<h2>Key figures</h2>", *key]
+            parts += ['<h2 id="key-figures">Key figures</h2>', *key]
     if "replication" in results and results["replication"].nunique() > 1:
         from .scenarios import pass_rates
 
@@ -478,7 +489,7 @@ def build_report(
         parts.append(_checks_table(grp))
         parts.append("</details>")
     if plots:
-        parts.append("<h2>Estimates against analytical values, every claim</h2>")
+        parts.append('<h2 id="estimates">Estimates against analytical values, every claim</h2>')
         parts.append(
             "<p>One figure per claim. The checks of a claim measure different quantities "
             "(privacy loss in nats, probabilities, profits, counts, slopes), so the figures "
@@ -487,14 +498,24 @@ def build_report(
             "orange: inconclusive); right, where the analytical value lies inside the "
             "interval, in half-widths (inside the grey band: the interval covers it). The "
             "values themselves, in their units, are in the tables above.</p>")
+        skipped = []
         for name, grp in results.groupby("scenario", sort=False):
             scenario = registry.get(name) if name in registry else None
             label = f"{_paper(grp, scenario)} {grp['claim'].iloc[0]}".strip()
+            if not _plottable(grp).any():
+                skipped.append(name)
+                continue
             fig = estimate_figure(grp, f"{_claim_label(grp, scenario)}: {name}")
-            caption = (f"{label} ({name}): each check's relative deviation from its analytical "
-                       f"value, with its interval, and the analytical value's place in the "
-                       f"interval; {len(grp)} checks. {_sizes_text(grp)} {_interval_text(grp)}")
+            caption = (f"{_claim_label(grp, scenario)}, {name}: each check's relative "
+                       "deviation from its analytical value, with its interval, and the "
+                       f"analytical value's place in the interval; {len(grp)} checks. "
+                       f"{_sizes_text(grp)} {_interval_text(grp)}")
             parts.append(figures.html(fig, f"{name}-estimates", caption))
+        if skipped:
+            parts.append("<p>No check with a finite estimate and a finite nonzero analytical "
+                         "value (nothing to draw; see the tables): "
+                         + ", ".join(f"<code>{html.escape(n)}</code>" for n in skipped)
+                         + ".</p>")
     parts.append("</body></html>")
     return "\n".join(parts)
 

@@ -144,6 +144,8 @@ def prop2_large_k(
 
 @registry.plot("prop2-large-k")
 def _plot(results):
+    from matplotlib.ticker import NullLocator
+
     from ..plotting import subplots
 
     cells = results[(results["param"] == "K") & ~results["case"].str.contains("bound")]
@@ -163,6 +165,9 @@ def _plot(results):
                     ms=4, capsize=3, color=line.get_color(), label=f"observer, {label}")
     ax.set_xscale("log")
     ax.set_yscale("log")
+    ks = np.unique(cells["value"].to_numpy(float)) if len(cells) else np.array([1.0])
+    ax.set_xticks(ks, [f"{k:g}" for k in ks])
+    ax.xaxis.set_minor_locator(NullLocator())
     ax.set_xlabel("price cap $K$ (prior's units, log scale)")
     ax.set_ylabel("privacy loss (nats, log scale)")
     ax.set_title(r"$\{0, K\}$ lottery: privacy loss against $K$ (Props. 1–2); bars: intervals")
