@@ -215,6 +215,6 @@ def _plot_frontier(table, title, plt, plotting):
     handles = [plt.Line2D([], [], color=c, marker="s", ls="", label=d) for d, c in colours.items()]
     handles += [plt.Line2D([], [], color="0.3", marker=mk, ls="", label=names[m])
                 for m, mk in markers.items()]
-    fig.legend(handles=handles, loc="outside lower center", ncol=3)
+    fig.legend(handles=handles, loc="outside lower center", ncol=2)
     fig.suptitle(title or "Disclosure frontier: revenue against privacy loss")
     return fig

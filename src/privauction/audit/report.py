@@ -157,6 +157,7 @@ def _gpv_figure(fit, max_points: int = 2000):
 
 def _frontier_figure(summary: pd.DataFrame):
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import EngFormatter
 
     fig, axes = plotting.subplots(1, 3, height=3.6, sharey=True)
     colors = plt.get_cmap("tab10")
@@ -182,11 +183,12 @@ def _frontier_figure(summary: pd.DataFrame):
         ax.axvline(at_inf, color="grey", lw=0.6, ls=":")
         ax.text(at_inf, ax.get_ylim()[0], " ∞ (revealed)", va="bottom",
                 rotation=90, color="grey")
-        ax.set_xlabel(f"privacy loss of {who} (nats)")
+        ax.set_xlabel("privacy loss (nats)")
         ax.set_title(f"{who}")
     axes[0].set_ylabel("expected revenue per auction\n(bid units, market mix)")
+    axes[0].yaxis.set_major_formatter(EngFormatter())   # 6 M, not an offset "1e6"
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="outside lower center", ncol=3)
+    fig.legend(handles, labels, loc="outside lower center", ncol=2)
     fig.suptitle("Revenue-privacy frontier of the market (averaged over its auction sizes)")
     return fig
 
