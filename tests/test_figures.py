@@ -80,9 +80,9 @@ def test_estimate_figure_is_unit_free_and_counts_what_it_leaves_out():
     plt.close(fig)
 
 
-@pytest.mark.parametrize("fmt", ["png", "pdf", "svg"])
-def test_validate_writes_every_figure_in_the_chosen_format(tmp_path, fmt, capsys):
-    figs = tmp_path / "fig"
+def test_validate_writes_every_figure_in_the_chosen_format(tmp_path, capsys):
+    # png here; svg through `run` below, pdf through build_report and the frontier's tests
+    fmt, figs = "png", tmp_path / "fig"
     status = main(["validate", "--quick", "--only", "lemma1-bound", "--jobs", "1",
                    "--out", str(tmp_path / "out"), "--figures", str(figs), "--format", fmt,
                    "--dpi", "60", "--no-progress"])
