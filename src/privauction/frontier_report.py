@@ -2,7 +2,7 @@
 
 :func:`frontier_section` turns a table of :func:`privauction.disclosure_frontier` into HTML: the
 frontier figure (revenue against each person's privacy loss, embedded with
-:func:`privauction.report.figure_to_data_uri`) and one table per mechanism, a row per
+:func:`privauction.plotting.figure_html`) and one table per mechanism, a row per
 disclosure with revenue, welfare and every person's loss (estimate, interval, analytical value
 where one is known). :func:`write_frontier_report` writes it as a page, as ``privauction
 frontier`` does.

@@ -7,7 +7,9 @@ Contents: a banner with the overall verdict, a table per claim (checks passed), 
 (case, method, analytical value, estimate, interval, verdict in colour, rule), the key figures
 (the scenarios' own plot hooks, e.g. SPA privacy loss against n with Euler's γ, the {0,K}
 lottery against K, k-price auctions against k, the Example 2 coupling) and, for every claim, a
-figure of each estimate with its interval beside the analytical value.
+figure of each estimate's relative deviation from its analytical value, with its interval.
+Figures are drawn in :func:`privauction.plotting.style`, shown at their print width (PNG at
+150 dpi or more) and, with ``figures_dir``, also written as files (png, pdf or svg).
 
 Examples
 --------
@@ -81,11 +83,6 @@ def _fmt(x) -> str:
 def figure_to_data_uri(fig, *, dpi: int = plotting.DPI) -> str:
     """PNG of a matplotlib figure as a ``data:image/png;base64,...`` URI; closes the figure."""
     return plotting.figure_to_data_uri(fig, dpi=dpi)
-
-
-def _img(uri: str, caption: str) -> str:
-    return (f'<figure><img src="{uri}" alt="{html.escape(caption)}">'
-            f"<figcaption>{html.escape(caption)}</figcaption></figure>")
 
 
 class _Figures:

@@ -1,12 +1,13 @@
 """The audit's self-contained HTML report: recovered values, GPV diagnostics, the frontier.
 
 One page, no files beside it (figures are PNGs embedded by
-:func:`privauction.report.figure_to_data_uri`): the data and their cleaning, the model in words
-(:data:`privauction.audit.MODEL` as filled in by the fit), the recovered value density, the GPV
-diagnostics (the recovered inverse bid function per number of bidders, which the model needs
-increasing), the market's revenue-privacy frontier (each mechanism and disclosure, averaged
-over the market's mix of auction sizes, against the winner's, runner-up's and a bidder's
-privacy loss) and the full audit table. Built by ``privauction audit``; usable on its own::
+:func:`privauction.plotting.figure_html`, at print width): the data and their cleaning, the
+model in words (:data:`privauction.audit.MODEL` as filled in by the fit), the recovered value
+density, the GPV diagnostics (the recovered inverse bid function per number of bidders, which
+the model needs increasing), the market's revenue-privacy frontier (each mechanism and
+disclosure, averaged over the market's mix of auction sizes, against the winner's,
+runner-up's and a bidder's privacy loss) and the full audit table. Built by
+``privauction audit``; usable on its own::
 
     fit = pa.audit.recover_values(bids, auction="auctionid", bid="actual_bid")
     table = pa.audit.audit(fit)
