@@ -260,7 +260,7 @@ def build_audit_report(fit, table: pd.DataFrame, *, cleaning: pd.DataFrame | Non
         parts += ["<h3>Cleaning (rows dropped, by rule)</h3>", _html_table(cleaning)]
     parts += [
         "<h2>Model</h2>", f"<pre style='white-space: pre-wrap'>{html.escape(fit.model)}</pre>",
-        "<h2>Recovered values</h2>",
+        '<h2 id="recovered-values">Recovered values</h2>',
         f"<p>Prior support [{prior.support()[0]:.4g}, {prior.support()[1]:.4g}]; quantiles "
         "1/10/50/90/99 %: " + ", ".join(f"{x:.4g}" for x in prior.ppf([.01, .1, .5, .9, .99]))
         + f"; share of bids trimmed (values extrapolated): {fit.share_trimmed:.4f}.</p>",
@@ -277,7 +277,7 @@ def build_audit_report(fit, table: pd.DataFrame, *, cleaning: pd.DataFrame | Non
             "Recovered value against homogenised bid, per number of bidders (at most 2,000 "
             "bids drawn per number of bidders); crosses: trimmed bids whose value is "
             "extrapolated."),
-        "<h2>Revenue-privacy frontier</h2>",
+        '<h2 id="frontier">Revenue-privacy frontier</h2>',
         "<p>Each mechanism and disclosure averaged over the market's mix of auction sizes "
         "(weights: the share of auctions with each number of bidders). Privacy loss: "
         "P(sale) · MI(value; what is published | sale), nats (Definition 2 of the auction "
