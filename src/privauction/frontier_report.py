@@ -39,7 +39,8 @@ __all__ = ["frontier_section", "write_frontier_report"]
 def _interval(row) -> str:
     if bool(row.get("infinite", False)) or not np.isfinite(row["estimate"]):
         return "&infin;"
-    return f"{_fmt(row['estimate'])} [{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}]"
+    # two lines (estimate, interval): the table then fits the page
+    return f"{_fmt(row['estimate'])}<br>[{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}]"
 
 
 def _mechanism_table(rows: pd.DataFrame) -> str:
@@ -105,7 +106,9 @@ def frontier_section(table: pd.DataFrame, *, title: str = "Disclosure frontier",
             "privacy loss: the estimator's interval, see the tables); an infinite loss is "
             "drawn at ∞."))
     for mechanism, rows in table.groupby("mechanism", sort=False):
-        parts.append(f"<h3><code>{html.escape(str(mechanism))}</code></h3>")
+        label = (rows["mechanism_label"].iloc[0] if "mechanism_label" in rows
+                 else mechanism)   # with the reserve actually used
+        parts.append(f"<h3><code>{html.escape(str(label))}</code></h3>")
         parts.append(_mechanism_table(rows))
     parts.append("</section>")
     return "\n".join(parts)

@@ -181,7 +181,7 @@ def estimate_figure(rows: pd.DataFrame, title: str = ""):
     with plotting.style():
         fig, (ax, bx) = plotting.subplots(
             1, 2, height=min(max(height, 2.2), 16.0), sharey=True,
-            gridspec_kw={"width_ratios": [1.7, 1.0]})
+            gridspec_kw={"width_ratios": [1.6, 1.0]})
         if len(rows) == 0:
             ax.text(0.5, 0.5, "no check with a finite estimate and a finite nonzero "
                     "analytical value", ha="center", va="center", transform=ax.transAxes)

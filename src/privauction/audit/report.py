@@ -218,7 +218,9 @@ def _html_table(frame: pd.DataFrame) -> str:
             f'<td class="num">{_fmt(v)}</td>' if isinstance(v, (int, float, np.number))
             and not isinstance(v, bool) else f"<td>{html.escape(str(v))}</td>" for v in r)
         rows.append(f"<tr>{cells}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    # wide tables scroll inside the page instead of running off its right edge
+    return (f'<div style="overflow-x: auto"><table><tr>{head}</tr>{"".join(rows)}</table>'
+            "</div>")
 
 
 def build_audit_report(fit, table: pd.DataFrame, *, cleaning: pd.DataFrame | None = None,
