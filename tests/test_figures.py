@@ -152,3 +152,13 @@ def test_report_can_write_figures_without_plots_disabled(tmp_path):
     assert _valid(tmp_path / "f" / "s-estimates.pdf", "pdf")
     with pytest.raises(ValueError, match="`figure_format`"):
         build_report(rows, figures_dir=tmp_path / "g", figure_format="gif")
+
+
+def test_frontier_names_the_reserve_used():
+    from privauction import disclosure as dc
+    from privauction.frontier_report import frontier_section
+
+    table = pa.disclosure_frontier(stats.uniform(0, 1), 2, [pa.mechanisms.ReservePrice()],
+                                   [dc.Nothing()], 1_000, rng=0, progress=False)
+    assert set(table["mechanism_label"]) == {"ReservePrice(reserve=0.5, Myerson's)"}
+    assert "ReservePrice(reserve=0.5, Myerson&#x27;s)" in frontier_section(table, plots=False)
