@@ -162,3 +162,12 @@ def test_frontier_names_the_reserve_used():
                                    [dc.Nothing()], 1_000, rng=0, progress=False)
     assert set(table["mechanism_label"]) == {"ReservePrice(reserve=0.5, Myerson's)"}
     assert "ReservePrice(reserve=0.5, Myerson&#x27;s)" in frontier_section(table, plots=False)
+
+
+def test_an_unwritable_figures_dir_is_a_one_line_error_naming_the_flag(tmp_path, capsys):
+    blocker = tmp_path / "file"
+    blocker.write_text("")
+    status = main(["validate", "--quick", "--only", "example1", "--out", str(tmp_path / "o"),
+                   "--figures", str(blocker / "sub"), "--no-progress"])
+    assert status == 2
+    assert "--figures" in capsys.readouterr().err

@@ -68,7 +68,7 @@ def _out_dir(text: str) -> Path:
     return path
 
 
-def _writable(out: Path) -> Path:
+def _writable(out: Path, flag: str = "--out") -> Path:
     """Create ``out`` and check that a file can be written there (one-line usage error if not)."""
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -76,7 +76,7 @@ def _writable(out: Path) -> Path:
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise _Usage(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
+        raise _Usage(f"{flag} {out}: cannot write there ({exc.strerror or exc})") from None
     return out
 
 
@@ -364,7 +364,7 @@ def _run(args, names, quick: bool, overrides: dict, n_jobs: int, resume: bool) -
         raise _Usage(f"no claim named {', '.join(map(repr, unknown))}; registered: {known}")
     out = _writable(args.out)
     if args.figures is not None:
-        _writable(args.figures)
+        _writable(args.figures, "--figures")
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     start = time.perf_counter()
     try:
@@ -623,7 +623,7 @@ def _cmd_frontier(args) -> int:
                                 mechanisms.ZeroKLottery(2.0)]
     rules = args.disclosures or [_frontier_disclosure(d) for d in _FRONTIER_DEFAULT_DISCLOSURES]
     out = _writable(args.out or Path("privauction-results") / "frontier")
-    figures = _writable(args.figures) if args.figures is not None else None
+    figures = _writable(args.figures, "--figures") if args.figures is not None else None
     start = time.perf_counter()
     try:
         with warnings.catch_warnings():
@@ -722,7 +722,7 @@ def _cmd_audit(args) -> int:
     n_jobs = args.jobs or max(1, min(2, os.cpu_count() or 1))
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     out = _writable(args.out)
-    figures_dir = _writable(args.figures) if args.figures is not None else None
+    figures_dir = _writable(args.figures, "--figures") if args.figures is not None else None
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", au.DroppedRowsWarning)
