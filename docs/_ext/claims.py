@@ -66,7 +66,7 @@ def write_claims(app, config) -> None:
     rows = []
     for scenario in registry:
         (out / f"{scenario.name}.rst").write_text(claim_page(scenario))
-        rows.append(f"   * - :doc:`{scenario.name}`\n     - {scenario.claim}\n"
+        rows.append(f"   * - :doc:`{scenario.name} <{scenario.name}>`\n     - {scenario.claim}\n"
                     f"     - {scenario.paper}\n     - {scenario.description}")
     index = [
         _title("Validated claims"),

@@ -63,5 +63,5 @@ right.axvline(r_star, color="grey", ls="--", lw=1, label=f"Myerson's reserve r* 
 right.set_xlabel("reserve price $r$")
 right.set_ylabel("winner's privacy loss (nats)")
 right.set_title("Theorem 2: the reserve SPA, two uniform bidders")
-right.legend(frameon=False)
+right.legend(loc="upper right", framealpha=0.9)
 plt.show()

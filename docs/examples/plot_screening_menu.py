@@ -43,12 +43,13 @@ left.set_title("The κ = 1 menu (ex-ante constraint)")
 left.legend(frameon=False)
 
 right.plot(kappas, profit, color="black", lw=1.5, label="closed form (Prop. 4)")
+right.plot([], [], color="grey", lw=0.5, label="κ = log n: a new interval")
 right.plot([0.5, 1.0, 1.5, 2.0], solver, "o", ms=5, label="solver, optimal_menu")
 for n in range(2, 14):
     if np.log(n) <= kappas[-1]:
         right.axvline(np.log(n), color="grey", lw=0.5)
 right.set_xlabel("privacy budget κ (nats)")
 right.set_ylabel("expected profit")
-right.set_title("Figure 1: the privacy-profit frontier (kinks at log n)")
+right.set_title("Figure 1: privacy-profit frontier")
 right.legend(frameon=False)
 plt.show()

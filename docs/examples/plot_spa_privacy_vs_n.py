@@ -34,7 +34,8 @@ for label, prior in priors.items():
         rows.append((label, n, est.estimate, est.ci_low, est.ci_high))
 
 fig, ax = plt.subplots(figsize=(6.4, 4.0), layout="constrained")
-ax.plot(n_grid, closed_form, color="black", lw=1.5, label=r"Eq. (9): $H_{n-1} - \log n$")
+ax.plot(n_grid, closed_form, ".", color="black", ms=4,
+        label=r"Eq. (9): $H_{n-1} - \log n$ at each $n$")
 ax.axhline(np.euler_gamma, color="grey", ls="--", lw=1, label=r"limit $\gamma$ (Eq. (10))")
 for label, marker, shift in zip(priors, "os", (-0.15, 0.15), strict=True):
     sel = [r for r in rows if r[0] == label]
