@@ -32,7 +32,7 @@ def _title(text: str, mark: str = "=") -> str:
     return f"{text}\n{mark * len(text)}\n"
 
 
-def module_page(name: str, blurb: str, seen: set[int]) -> str:
+def module_page(name: str, seen: set[int]) -> str:
     module = importlib.import_module(name)
     entries = []
     for public in module.__all__:
@@ -45,10 +45,9 @@ def module_page(name: str, blurb: str, seen: set[int]) -> str:
         seen.add(key)
         entries.append(f"   {public}")
     lines = [
-        _title(f"``{name}``"),
-        f"{blurb}\n",
+        _title(name),
         f".. automodule:: {name}\n   :no-members:\n",
-        _title("Contents", "-"),
+        _title("Public names", "-"),
         ".. autosummary::\n   :toctree: generated\n   :nosignatures:\n",
         *sorted(entries, key=str.lower),
         "",
@@ -61,8 +60,8 @@ def write_api(app, config) -> None:
     out.mkdir(exist_ok=True)
     seen: set[int] = set()
     names = []
-    for name, blurb in MODULES:
-        (out / f"{name}.rst").write_text(module_page(name, blurb, seen))
+    for name, _ in MODULES:
+        (out / f"{name}.rst").write_text(module_page(name, seen))
         names.append(name)
     index = [
         _title("API reference"),
