@@ -5,6 +5,7 @@ CLI's own argument parser so a renamed flag still fails here. Which is which is 
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shlex
@@ -15,7 +16,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
+import privauction as pa
 from privauction.cli import build_parser
 
 ROOT = Path(__file__).parents[1]
@@ -129,3 +132,21 @@ def test_readme_bash_command_runs(cmd, tmp_path):
                           timeout=600)
     assert done.returncode == 0, f"{cmd}\n{done.stdout[-2000:]}\n{done.stderr[-2000:]}"
     assert done.stdout.strip(), cmd
+
+
+@pytest.mark.slow
+def test_readme_first_example_prints_what_it_says_and_covers():
+    """The first example's commented estimates and intervals are what the code gives, and both
+    intervals contain 1 - log 2 (the README says so and says how often that happens)."""
+    stated = re.findall(r'method="(\w+)".*?# ([\d.]+), 95 % interval \[([\d.]+), ([\d.]+)\]',
+                        _blocks("python")[0])
+    assert [m for m, *_ in stated] == ["mixed", "observer"]
+    mech, prior = pa.mechanisms.SecondPrice(), stats.uniform(0, 1)
+    out = pa.simulate(mech, prior, n_bidders=2, n_auctions=100_000, rng=1)
+    truth = 1 - math.log(2)
+    for method, *numbers in stated:
+        kw = {"rng": 1} if method == "mixed" else {}
+        est = pa.estimate_privacy_loss(out, method=method, **kw)
+        got = [est.estimate, est.ci_low, est.ci_high]
+        assert [f"{x:.4f}" for x in got] == numbers, method
+        assert est.ci_low <= truth <= est.ci_high
