@@ -148,5 +148,8 @@ def test_readme_first_example_prints_what_it_says_and_covers():
         kw = {"rng": 1} if method == "mixed" else {}
         est = pa.estimate_privacy_loss(out, method=method, **kw)
         got = [est.estimate, est.ci_low, est.ci_high]
-        assert [f"{x:.4f}" for x in got] == numbers, method
+        assert [f"{x:.4f}" for x in got] == numbers, (
+            f"README's first example is out of date for {method!r}: the code gives "
+            f"{got[0]:.4f}, 95 % interval [{got[1]:.4f}, {got[2]:.4f}]; update its comment (and, "
+            "if it no longer covers, the seed and validation/readme_example_coverage.py's run)")
         assert est.ci_low <= truth <= est.ci_high
