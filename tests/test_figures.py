@@ -142,6 +142,15 @@ def test_progress_is_silent_off_a_terminal_and_does_not_change_draws(monkeypatch
     again = pa.estimate_privacy_loss(quiet, method="ksg", rng=0, n_resamples=10, progress=True)
     assert (est.estimate, est.ci_low, est.ci_high) == (again.estimate, again.ci_low,
                                                        again.ci_high)
+    from privauction import disclosure as dc
+
+    quiet_rounded = pa.estimate_privacy_loss(quiet, disclosure=dc.RoundedPrice(0.1), rng=0,
+                                             n_resamples=10)
+    assert err.getvalue() == ""
+    shown_rounded = pa.estimate_privacy_loss(quiet, disclosure=dc.RoundedPrice(0.1), rng=0,
+                                             n_resamples=10, progress=True)
+    assert (quiet_rounded.ci_low, quiet_rounded.ci_high) == (shown_rounded.ci_low,
+                                                             shown_rounded.ci_high)
 
 
 def test_report_can_write_figures_without_plots_disabled(tmp_path):

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .._progress import progress_bar
 from .._validation import PrivauctionWarning, check_int, check_probability, check_rng
 from ..theory.posterior import posterior_kl
 from ._api import METHODS, check_method
@@ -21,8 +20,6 @@ from ._result import Estimate
 __all__ = ["PrivacyLossEstimate", "InfinitePrivacyLossWarning", "estimate_privacy_loss"]
 
 _ALL_METHODS = (*METHODS, "observer")
-#: ``progress=None`` shows a bar over the subsamples from this many auctions on.
-PROGRESS_MIN_ROWS = 1_000_000
 
 
 class InfinitePrivacyLossWarning(PrivauctionWarning):
@@ -252,7 +249,7 @@ def estimate_privacy_loss(
         return estimate_disclosed(
             outcomes, disclosure, whose, method=method, level=level, n_resamples=n_resamples,
             subsample_size=subsample_size, k=k, detect_infinite=detect_infinite, rng=gen,
-            workers=workers, audience=audience,
+            workers=workers, audience=audience, progress=progress,
         )
     sold = np.asarray(outcomes.sold, dtype=bool)
     n = int(sold.shape[0])
@@ -289,17 +286,11 @@ def estimate_privacy_loss(
 
     estimate = _definition2(method, sold, w, p, k, workers)
     m = sold_subsample_size(n, k, sold_share, subsample_size)
-    bar = progress_bar(n_resamples, progress=progress, size=n, threshold=PROGRESS_MIN_ROWS,
-                       desc="subsamples", unit="subsample")
-
-    def statistic(rows):
-        value = _definition2(method, sold[rows], w[rows], p[rows], k, workers)
-        bar.update(1)
-        return value
-
-    band = subsample_interval(statistic, n, estimate, level=level, n_resamples=n_resamples,
-                              subsample_size=m, rng=gen)
-    bar.close()
+    band = subsample_interval(
+        lambda rows: _definition2(method, sold[rows], w[rows], p[rows], k, workers),
+        n, estimate, level=level, n_resamples=n_resamples, subsample_size=m, rng=gen,
+        progress=progress,
+    )
     if not band.std_error > 0:
         warnings.warn(
             "the subsampling interval has zero width: the subsamples' estimates are all equal "
