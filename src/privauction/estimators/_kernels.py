@@ -389,11 +389,28 @@ def grid_count_nd(pts, bands, start, g, left, queries, qbands, radii, strict, ou
             for rg in ranges:
                 # Branch-free: all |p_j − q_j| < r iff their maximum is (the outcome of each
                 # comparison is near random on these boundary cells, so a branch mispredicts).
-                for p in range(rg[0], rg[1]):
-                    m = 0.0
-                    for j in range(d):
-                        m = max(m, abs(pts[p, j] - queries[i, j]))
-                    total += (m < r) if strict else (m <= r)
+                # The strict count (KSG) of two and three columns is written out: about 15 %
+                # faster at 10^5 points, the same arithmetic.
+                if d == 3 and strict:
+                    a0 = queries[i, 0]
+                    a1 = queries[i, 1]
+                    a2 = queries[i, 2]
+                    for p in range(rg[0], rg[1]):
+                        m = max(max(abs(pts[p, 0] - a0), abs(pts[p, 1] - a1)),
+                                abs(pts[p, 2] - a2))
+                        total += np.int64(m < r)
+                elif d == 2 and strict:
+                    a0 = queries[i, 0]
+                    a1 = queries[i, 1]
+                    for p in range(rg[0], rg[1]):
+                        m = max(abs(pts[p, 0] - a0), abs(pts[p, 1] - a1))
+                        total += np.int64(m < r)
+                else:
+                    for p in range(rg[0], rg[1]):
+                        m = 0.0
+                        for j in range(d):
+                            m = max(m, abs(pts[p, j] - queries[i, j]))
+                        total += (m < r) if strict else (m <= r)
             # odometer over axes 1 .. d-1
             j = 1
             while j < d:
