@@ -64,7 +64,7 @@ def kth_distance(pts: np.ndarray, k: int, *, workers: int = 1) -> np.ndarray:
     """Max-norm distance from each row of ``pts`` to its ``k``-th nearest other row.
 
     Up to 6 columns: the compiled grid search :func:`._kernels.grid_kth_nd` (equal-mass bands,
-    about one point per cell), which returns the k-d tree's numbers (the same floating-point
+    about four points per cell), which returns the k-d tree's numbers (the same floating-point
     operations; tests/test_estimators_kth_grid.py checks it against
     :func:`kth_distance_tree`); where ties crowd its cells, or above 6 columns, the tree.
     """
