@@ -1,5 +1,6 @@
-"""Dynamic market: how the number of bidders per auction drives a season's privacy loss (issue 6;
-the one-shot counterpart is Prop. 3.2 of the auction paper, ``MI_SPA(n)`` increasing in n).
+"""Dynamic market: how the number of bidders per auction drives a season's privacy loss (an
+extension beyond the papers; the one-shot counterpart is Prop. 3.2 of the auction paper,
+``MI_SPA(n)`` increasing in n).
 
 SPA, persistent values, a fixed population and a fixed number of auctions per season; only the
 number ``n`` of participants per auction changes. With more rivals the price (the second-highest

@@ -1,5 +1,6 @@
 """Dynamic market with fresh values every auction reproduces the one-shot batch simulator
-(issue 6; the one-shot values are Eq. (9), Section 4.1 and Theorem 2 of the auction paper).
+(an extension beyond the papers; the one-shot values are Eq. (9), Section 4.1 and Theorem 2 of
+the auction paper).
 
 When every participant draws a new independent value at every auction, the market's auctions
 are i.i.d. copies of the papers' one-shot auction, whatever the population, entry and clock.

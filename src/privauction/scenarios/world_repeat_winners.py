@@ -1,6 +1,6 @@
 """Dynamic market: cumulative privacy loss of repeat winners over a season, SPA vs {0,K} lottery vs
-reserve SPA (issue 6; the one-shot results are Eq. (9), Prop. 1 and Theorem 2 of the auction
-paper).
+reserve SPA (an extension beyond the papers; the one-shot results are Eq. (9), Prop. 1 and
+Theorem 2 of the auction paper).
 
 A population of bidders with persistent values meets again and again in a stream of auctions
 (:class:`privauction.simulator.world.Market`); the feed publishes each winner and price, and the
