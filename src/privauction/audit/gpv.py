@@ -240,9 +240,9 @@ def recover_values(bids: pd.DataFrame, *, auction: str = "auctionid", bid: str =
         undersmooths: the audit's numbers are integrals of the recovered distribution, whose
         kernel bias (order ``h^2``) a bootstrap over auctions does not see, while it does see
         the larger variance of a smaller bandwidth (Hall 1992, Section 4.5). On synthetic
-        beta(2, 5) data with 5,000 auctions (validation/audit_synthetic.py) the default scale
-        1 biased the expected second-highest value of 6 bidders by 2.3 standard deviations
-        of the estimate (+0.024), 0.5 by 0.6.
+        beta(2, 5) data with 5,000 auctions (validation/audit_bias.py) Silverman's bandwidths
+        (scale 1 here and in ``prior_bandwidth_scale``) biased the expected second-highest
+        value of 6 bidders by 2.6 standard deviations of the estimate (+0.027), 0.5 by 0.6.
     trim : float
         Share of bids trimmed at each end per number of bidders, in [0, 0.5).
     prior_bandwidth_scale : float
