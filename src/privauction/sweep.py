@@ -91,6 +91,18 @@ class CorruptTaskError(ValueError):
 # --------------------------------------------------------------------------------------------
 # grid and seeds
 # --------------------------------------------------------------------------------------------
+def _n_cells(grid) -> float:
+    """The number of cells of ``grid`` from its lengths, without building them (0 when it
+    cannot tell: :func:`expand_grid` then refuses the grid with its own message)."""
+    if isinstance(grid, Mapping):
+        sizes = [len(v) if hasattr(v, "__len__") and not isinstance(v, (str, bytes, Mapping))
+                 else 1 for v in grid.values()]
+        return float(np.prod(np.asarray(sizes, dtype=float)))
+    if isinstance(grid, Sequence) and not isinstance(grid, (str, bytes)):
+        return float(len(grid))
+    return 0.0
+
+
 def expand_grid(grid, *, max_cells: float = MAX_TASKS) -> list[dict]:
     """The cells of a parameter grid, in a fixed order.
 
@@ -143,7 +155,7 @@ def expand_grid(grid, *, max_cells: float = MAX_TASKS) -> list[dict]:
         check_budget(
             float(np.prod(np.asarray(sizes, dtype=float))), max_cells,
             what=f"`grid` ({' x '.join(map(str, sizes))} values)", unit="cells",
-            advice="use fewer values per parameter, or pass a larger `max_cells`",
+            advice="use fewer values per parameter, or pass a larger `max_cells` (None: no limit)",
         )
         values = [list(v) for v in values]
         cells = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)]
@@ -632,13 +644,15 @@ def run_sweep(
         raise TypeError(f"`func` must be callable; got {type(func).__name__}")
     max_tasks = check_limit(max_tasks, "max_tasks")
     n_replications = check_int(n_replications, "n_replications", minimum=1)
-    cells = expand_grid(grid, max_cells=max_tasks)
+    n_cells = _n_cells(grid)
     check_budget(
-        float(len(cells)) * n_replications, max_tasks,
-        what=f"{len(cells)} cells x `n_replications` = {n_replications}", unit="tasks",
+        n_cells * n_replications, max_tasks,
+        what=f"`grid` ({n_cells:.0f} cells) x `n_replications` = {n_replications}",
+        unit="tasks",
         advice="run fewer replications, or in chunks with the same `store` (finished tasks are "
                "kept and reused), or pass a larger `max_tasks` (None for no limit)",
     )
+    cells = expand_grid(grid, max_cells=None)
     for cell in cells:  # every value must have a stable label before anything runs
         _label(cell)
     seed = check_int(seed, "seed", minimum=0)

@@ -24,7 +24,6 @@ before scaling, which keeps the iteration from crawling towards zeros inside the
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from dataclasses import dataclass
 
@@ -35,6 +34,7 @@ from .._validation import (
     PrivauctionWarning,
     check_budget,
     check_int,
+    check_limit,
     check_real,
     check_real_array,
 )
@@ -165,7 +165,7 @@ def min_mi_coupling(
         tolerance for rounding, not a licence to pass unnormalised weights.
     max_cells : float
         Work budget: most cells ``len(px) * len(py)`` of the dense plan (default
-        :data:`MAX_CELLS` ``= 2**24``); ``numpy.inf`` lifts it.
+        :data:`MAX_CELLS` ``= 2**24``); ```None`` (or ``numpy.inf``) lifts it.
 
     Returns
     -------
@@ -213,19 +213,17 @@ def min_mi_coupling(
     atol_sum = check_real(atol_sum, "atol_sum", lower=0.0, upper=0.01)
     tol = check_real(tol, "tol", lower=0.0, lower_inclusive=False)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
-    if isinstance(max_cells, bool) or not isinstance(max_cells, numbers.Real) or not (
-            max_cells > 0):
-        raise TypeError(f"`max_cells` must be a positive number or numpy.inf; got {max_cells!r}")
+    max_cells = check_limit(max_cells, "max_cells")
     px = _check_pmf(px, "px", atol_sum)
     py = _check_pmf(py, "py", atol_sum)
     cells = float(px.size) * float(py.size)
     check_budget(
         cells * _BYTES_PER_CELL, max_cells * _BYTES_PER_CELL,
         what=f"a coupling of `px` ({px.size} atoms) and `py` ({py.size} atoms), "
-             f"{cells:.3g} cells over the `max_cells` limit of {max_cells:.3g},",
+             f"{cells:,.0f} cells over the `max_cells` limit of {max_cells:,.0f},",
         unit="bytes",
         advice="merge atoms to coarsen the supports, or pass a larger `max_cells` "
-               "(numpy.inf for no limit) if the memory is there",
+               "(None for no limit) if the memory is there",
     )
     if support_x is None and support_y is None:
         if px.size != py.size:
