@@ -75,7 +75,8 @@ def main(argv=None) -> int:
         f"# PYTHONPATH={Path(privauction.__file__).parents[1]} python "
         f"validation/bad_input_census_rest.py  ({len(table)} inputs, "
         f"{time.perf_counter() - start:.0f} s, timeout {args.timeout:g} s per call, "
-        f"slowest call {table['seconds'].max():.2f} s; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
+        f"slowest call {table['seconds'].max():.2f} s; "
+        f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())})",
         "",
         counts.to_string(),
         "",

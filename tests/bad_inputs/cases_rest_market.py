@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -57,7 +56,8 @@ CASES = [
             [("with nan", [0.1, NAN], "nan"), ("decreasing", [0.5, 0.1], "support"),
              ("negative", [-1.0, 0.5], "negative"), ("strings", ["a", "b"], "type"),
              ("2-d", [[0.1, 0.2]], "mismatch"), ("booleans", [True, False], "type")]),
-    *family("Market", market, "tick", [b for b in BAD_REAL if b[1] is not None] + [("0", 0.0, "zero")]),
+    *family("Market", market, "tick",
+            [b for b in BAD_REAL if b[1] is not None] + [("0", 0.0, "zero")]),
     BadInput("Market", "value_process='sometimes'", market(value_process="sometimes"),
              ("value_process",), "support"),
     BadInput("Market", "value_process=MarkovRefresh(1.5)",
