@@ -690,6 +690,10 @@ def optimal_menu(
     n_random = check_int(n_random, "n_random", minimum=0)
     max_intervals = check_int(max_intervals, "max_intervals", minimum=1)
     max_seconds = check_limit(max_seconds, "max_seconds")
+    if isinstance(rng, (bool, np.bool_)):  # a boolean is not a seed (check_rng takes it as 1)
+        raise TypeError(
+            f"`rng` must be None, an int seed, a SeedSequence or a Generator; got {rng}"
+        )
     gen = check_rng(rng)
     model = screening_model(prior, cost)
     if kappa > math.log(max_intervals) + 1e-12:  # also keeps e^κ below float overflow
