@@ -354,7 +354,7 @@ class Market:
         privauction._validation.WorkBudgetError
             Before any work, when the run would hold more than ``max_auctions`` auctions
             (expected: ``arrival_rate × horizon``, or the scheduled times up to ``horizon``;
-            default 2e7, about 8 s of CPU at the measured 2.5e6 auctions per CPU second), step
+            default 2e7, about 12 s of CPU at the measured 1.6e6 auctions per CPU second), step
             its clock more than ``max_ticks`` times (``horizon / tick``; default 1e6, about 3 s
             of CPU), or seed more than ``max_bidders`` bidders (``n_population``; default 2**25,
             about 115 bytes each, 3.6 GiB). ``arrival_rate=1e12`` over a horizon of 1, or
