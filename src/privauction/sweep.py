@@ -561,7 +561,7 @@ def run_sweep(
     client=None,
     store=None,
     overwrite: bool = False,
-    progress: bool = True,
+    progress: bool | None = None,
     keys=None,
     max_tasks: float = MAX_TASKS,
 ) -> pd.DataFrame:
@@ -595,8 +595,8 @@ def run_sweep(
         computes only the missing tasks. Extra or fewer ``n_replications`` reuse what is there.
     overwrite : bool
         Discard a store written by a different sweep instead of refusing it.
-    progress : bool
-        Show a tqdm progress bar (on stderr).
+    progress : bool, optional
+        A tqdm progress bar on stderr; the default (None) shows one when stderr is a terminal.
     keys : sequence of tuples of int, optional
         A stable key per cell: task ``(cell, r)`` then draws from ``SeedSequence(seed,
         spawn_key=(*keys[cell], r))``, so a cell's numbers do not depend on its position in the
@@ -658,9 +658,10 @@ def run_sweep(
     seed = check_int(seed, "seed", minimum=0)
     if fixed is not None and not isinstance(fixed, Mapping):
         raise TypeError(f"`fixed` must be a dict of keyword arguments; got {fixed!r}")
-    for flag, name in ((overwrite, "overwrite"), (progress, "progress")):
-        if not isinstance(flag, (bool, np.bool_)):
-            raise TypeError(f"`{name}` must be True or False; got {flag!r}")
+    if not isinstance(overwrite, (bool, np.bool_)):
+        raise TypeError(f"`overwrite` must be True or False; got {overwrite!r}")
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"`progress` must be None, True or False; got {progress!r}")
     if store is not None and not isinstance(store, (str, os.PathLike)):
         raise TypeError(f"`store` must be a directory path (str or Path); got {store!r}")
     fixed = {} if fixed is None else dict(fixed)
@@ -715,7 +716,10 @@ def run_sweep(
 
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=len(all_tasks), initial=len(done), disable=not progress, unit="task",
+    from ._progress import show_progress
+
+    bar = tqdm(total=len(all_tasks), initial=len(done), disable=not show_progress(progress),
+               unit="task",
                desc=f"sweep {getattr(func, '__name__', 'func')}")
     try:
         if pending:

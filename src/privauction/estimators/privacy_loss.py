@@ -146,6 +146,7 @@ def estimate_privacy_loss(
     disclosure=None,
     whose: str = "winner",
     audience: str = "outsider",
+    progress: bool | None = None,
 ) -> PrivacyLossEstimate:
     """Estimate the privacy loss of Definition 2 of the auction paper from simulated outcomes.
 
@@ -200,6 +201,9 @@ def estimate_privacy_loss(
         last bidder (``n - 1``), who also knows its own value ``Z``: then the loss is
         ``P(E) · MI(X; D | Z, E)`` (needs ``keep="values"``; ``method="mixed"`` only; see
         ``privauction.estimators._disclosed``).
+    progress : bool, optional
+        A progress bar over the subsamples of a kNN interval on standard error; the default
+        (None) shows one when standard error is a terminal and there are at least 10^6 rows.
 
     Returns
     -------
@@ -245,7 +249,7 @@ def estimate_privacy_loss(
         return estimate_disclosed(
             outcomes, disclosure, whose, method=method, level=level, n_resamples=n_resamples,
             subsample_size=subsample_size, k=k, detect_infinite=detect_infinite, rng=gen,
-            workers=workers, audience=audience,
+            workers=workers, audience=audience, progress=progress,
         )
     sold = np.asarray(outcomes.sold, dtype=bool)
     n = int(sold.shape[0])
@@ -285,6 +289,7 @@ def estimate_privacy_loss(
     band = subsample_interval(
         lambda rows: _definition2(method, sold[rows], w[rows], p[rows], k, workers),
         n, estimate, level=level, n_resamples=n_resamples, subsample_size=m, rng=gen,
+        progress=progress,
     )
     if not band.std_error > 0:
         warnings.warn(

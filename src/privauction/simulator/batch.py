@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .._progress import progress_bar
 from .._validation import check_int, check_rng
 from ..mechanisms.base import (
     Mechanism,
@@ -29,6 +30,8 @@ __all__ = ["Outcomes", "simulate", "draw_values"]
 # in cache; measured fastest of 2^14 ... 2^20 by benchmarks/bench_simulate.py.
 DEFAULT_CHUNK_SIZE = 1 << 16
 _KEEP = (None, "values", "bids")
+#: ``progress=None`` shows a bar from this many auctions on (about a second and up).
+PROGRESS_MIN_AUCTIONS = 10_000_000
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -185,6 +188,7 @@ def simulate(
     rng=None,
     chunk_size: int | None = None,
     keep: str | None = None,
+    progress: bool | None = None,
 ) -> Outcomes:
     """Simulate ``n_auctions`` independent auctions of ``mechanism``.
 
@@ -207,6 +211,9 @@ def simulate(
         Also keep every bidder's value (``"values"``) or every value and bid (``"bids"``) in
         :attr:`Outcomes.values` and :attr:`Outcomes.bids`, at ``8 n_auctions n_bidders`` bytes
         each. The default keeps neither, so the common case stays as fast and small as before.
+    progress : bool, optional
+        A progress bar over the chunks on standard error; the default (None) shows one when
+        standard error is a terminal and ``n_auctions >= 10^7``. The draws do not depend on it.
 
     Returns
     -------
@@ -254,6 +261,8 @@ def simulate(
     price = np.empty(n_auctions)
     all_values = np.empty((n_auctions, n_bidders)) if keep is not None else None
     all_bids = np.empty((n_auctions, n_bidders)) if keep == "bids" else None
+    bar = progress_bar(n_auctions, progress=progress, threshold=PROGRESS_MIN_AUCTIONS,
+                       desc="simulate", unit="auction")
     for start in range(0, n_auctions, chunk_size):
         stop = min(start + chunk_size, n_auctions)
         m = stop - start
@@ -269,6 +278,8 @@ def simulate(
             all_values[start:stop] = values
         if all_bids is not None:
             all_bids[start:stop] = bids
+        bar.update(m)
+    bar.close()
     return Outcomes(
         winner=winner,
         winner_value=winner_value,
