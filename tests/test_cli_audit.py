@@ -96,7 +96,7 @@ def small(bids_csv):
 
 
 @pytest.mark.parametrize("case, edit, argv_extra, message", [
-    ("missing column", None, ["--bid", "price"], "`bid` column 'price' is not in the table"),
+    ("missing column", None, ["--bid", "price"], "--bid column 'price' is not in the table"),
     ("non-positive bid", ("bid", 5, -1.0), [], "must be positive; got -1.0 in row 5"),
     ("non-finite bid", ("bid", 7, np.nan), [], "must be finite; got nan in row 7"),
     ("zero bid", ("bid", 4, 0.0), [], "must be positive; got 0.0 in row 4"),
@@ -105,7 +105,7 @@ def small(bids_csv):
     ("missing auction id", ("auction", 8, np.nan), [], "`auction` column 'auction' is missing "
                                                        "in row 8"),
     ("missing covariate", ("appraisal", 2, np.nan), ["--covariates", "appraisal"],
-     "`covariates` column 'appraisal' is missing in row 2"),
+     "--covariates column 'appraisal' is missing in row 2"),
 ])
 def test_bad_rows_exit_2_naming_column_and_row(tmp_path, capsys, small, case, edit,
                                                argv_extra, message):

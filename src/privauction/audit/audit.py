@@ -31,8 +31,9 @@ from scipy import integrate
 
 from .. import disclosure as dc
 from .. import mechanisms as mech_lib
-from .._validation import check_int, check_probability, check_rng
+from .._validation import check_budget, check_int, check_limit, check_probability, check_rng
 from ..estimators import estimate_privacy_loss
+from ..estimators._api import METHODS, check_method
 from ..priors import support, warn_if_not_mhr
 from ..privacy import privacy_loss
 from ..simulator import simulate
@@ -57,6 +58,9 @@ AUDIT_COLUMNS = [
 
 _MEASURES = ("revenue", "welfare", *WHOSE_COLUMNS.values())
 
+
+#: Default most simulated auctions of one :func:`audit` (all rows, sizes and replicates).
+MAX_AUCTIONS = 2 * 10**8
 
 def default_mechanisms(prior) -> list:
     """The mechanisms audited by default for ``prior``.
@@ -263,8 +267,8 @@ def _with_failed_replicates(table, boot, keys, n_bootstrap) -> list[str]:
 
 def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_bidders=None,
           n_bootstrap: int = 10, ci: float = 0.9, method: str = "mixed",
-          backend: str = "serial", n_jobs: int | None = None, progress: bool | None = None
-          ) -> pd.DataFrame:
+          backend: str = "serial", n_jobs: int | None = None, progress: bool | None = None,
+          max_auctions: float | None = MAX_AUCTIONS) -> pd.DataFrame:
     """Audit mechanisms and disclosures in the market whose values ``fit`` recovered.
 
     Parameters
@@ -295,6 +299,11 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
     backend, n_jobs, progress
         Passed to :func:`privauction.sweep.run_sweep` for the bootstrap (``progress=None``: a
         bar over the replicates when stderr is a terminal).
+    max_auctions : float or None
+        Work budget: most simulated auctions in all, ``n_auctions × rows × numbers of bidders
+        × (1 + n_bootstrap)`` (default 2e8; the default audit of a market with three sizes
+        simulates about 7e6). Past it a :class:`~privauction._validation.WorkBudgetError` is
+        raised before any simulation; None lifts it.
 
     Returns
     -------
@@ -360,14 +369,31 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
     if n_bootstrap == 1:
         raise ValueError("`n_bootstrap` must be 0 or an integer >= 2; got 1")
     ci = check_probability(ci, "ci")
+    check_method(method, METHODS)
+    if backend not in ("serial", "joblib", "dask"):
+        raise ValueError(f"`backend` must be 'serial', 'joblib' or 'dask'; got {backend!r}")
+    if n_jobs is not None:
+        check_int(n_jobs, "n_jobs", minimum=1)
+    max_auctions = check_limit(max_auctions, "max_auctions")
     rng = check_rng(rng)
     prior = fit.prior
+    if isinstance(mechanisms, (str, bytes)) or (
+            mechanisms is not None and not isinstance(mechanisms, (list, tuple))):
+        raise TypeError(f"`mechanisms` must be a list of mechanisms; got {mechanisms!r}")
     rows = default_rows(prior) if mechanisms is None else _as_rows(mechanisms)
     if not rows:
         raise ValueError("`mechanisms` must hold at least one mechanism; got an empty list")
     market = fit.n_bidders_share
     n_values = list(market.index) if n_bidders is None else [
         check_int(n, "n_bidders", minimum=2) for n in n_bidders]
+    check_budget(
+        float(n_auctions) * len(rows) * len(n_values) * (1 + n_bootstrap), max_auctions,
+        what=(f"`n_auctions` = {n_auctions} for {len(rows)} rows x {len(n_values)} numbers of "
+              f"bidders x (1 + `n_bootstrap` = {n_bootstrap}) replicates"),
+        unit="simulated auctions",
+        advice="lower `n_auctions` or `n_bootstrap`, audit fewer mechanisms, or pass a larger "
+               "`max_auctions` (None for no limit)",
+    )
     notes = {}
     if any(isinstance(m, mech_lib.ReservePrice) and m.reserve is None for m, _ in rows):
         if not warn_if_not_mhr(prior, "Myerson's reserve as the optimal reserve (Theorem 2)"):

@@ -17,10 +17,10 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from .._validation import check_real
+from .._validation import check_int, check_real, check_real_array
 from ._kde import reflected_kde, silverman_bandwidth
 from .homogenise import Homogenisation, homogenise
-from .loading import load_bids
+from .loading import _check_covariates, load_bids
 from .prior import prior_from_values
 
 __all__ = ["MODEL", "ValueFit", "gpv_pseudo_values", "recover_values"]
@@ -107,6 +107,10 @@ def gpv_pseudo_values(bids: np.ndarray, n_bidders: int, *, bandwidth_scale: floa
     >>> bool(np.median(np.abs(v - (2 * b - 1))) < 0.01)
     True
     """
+    bids = check_real_array(bids, "bids", ndim=1, min_length=2)
+    if bids.min() <= 0:
+        raise ValueError(f"`bids` must be positive; got {bids.min()}")
+    n_bidders = check_int(n_bidders, "n_bidders", minimum=2)
     b = np.asarray(bids, dtype=float)
     y = np.log(b)
     m = y.size
@@ -283,7 +287,14 @@ def recover_values(bids: pd.DataFrame, *, auction: str = "auctionid", bid: str =
     >>> round(float(fit.prior.mean()), 2), tuple(round(float(s), 1) for s in fit.prior.support())
     (1.5, (1.0, 2.0))
     """
-    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
+    if not isinstance(bids, pd.DataFrame):
+        raise TypeError(
+            f"`bids` must be a pandas DataFrame of bids (load a file with load_bids); got "
+            f"{type(bids).__name__}"
+        )
+    if len(bids) == 0:
+        raise ValueError("`bids` holds no bids (a table with no rows)")
+    covariates = _check_covariates(covariates)
     categorical = [categorical] if isinstance(categorical, str) else list(categorical)
     for c in categorical:
         if c not in covariates:
