@@ -101,9 +101,9 @@ def small(bids_csv):
     ("non-finite bid", ("bid", 7, np.nan), [], "must be finite; got nan in row 7"),
     ("zero bid", ("bid", 4, 0.0), [], "must be positive; got 0.0 in row 4"),
     ("infinite bid", ("bid", 6, np.inf), [], "must be finite; got inf in row 6"),
-    ("text bid", ("bid", 3, "abc"), [], "`bid` column 'bid' must be numeric; got dtype"),
-    ("missing auction id", ("auction", 8, np.nan), [], "`auction` column 'auction' is missing "
-                                                       "in row 8"),
+    ("text bid", ("bid", 3, "abc"), [], "--bid column 'bid' must be numeric; got dtype"),
+    ("missing auction id", ("auction", 8, np.nan), [], "--auction-id column 'auction' is "
+                                                       "missing in row 8"),
     ("missing covariate", ("appraisal", 2, np.nan), ["--covariates", "appraisal"],
      "--covariates column 'appraisal' is missing in row 2"),
 ])
