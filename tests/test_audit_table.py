@@ -327,3 +327,22 @@ def test_replicates_that_did_not_run_are_said_and_left_out_of_market_averages(fi
         max(np.quantile(averages, 0.95), summary["revenue"].iloc[0]))
     assert summary["revenue_low"].iloc[0] == pytest.approx(
         min(np.quantile(averages, 0.05), summary["revenue"].iloc[0]))
+
+
+def test_myerson_reserve_stays_where_the_data_are(fit, table):
+    # The reserve is searched below the largest untrimmed pseudo-value: above it the recovered
+    # prior is an extrapolated tail (one Forest Service replicate put the reserve at 6e8).
+    from privauction.audit.audit import reserve_cap
+    from privauction.priors import myerson_reserve
+
+    cap = reserve_cap(fit)
+    kept = fit.values.loc[~fit.values["trimmed"], "pseudo_value"]
+    assert cap == kept.max() < fit.values["pseudo_value"].max()
+    reserves = table.loc[table["mechanism"] == "ReservePrice()", "reserve"]
+    assert (reserves <= cap).all()
+    # Where the cap does not bind, it is the unrestricted reserve; where it binds, the cap.
+    unrestricted = myerson_reserve(fit.prior)
+    assert myerson_reserve(fit.prior, upper=cap) == pytest.approx(min(unrestricted, cap),
+                                                                 rel=1e-6)
+    assert myerson_reserve(fit.prior, upper=0.5 * unrestricted) == pytest.approx(
+        0.5 * unrestricted, rel=1e-6)

@@ -34,7 +34,7 @@ from .. import mechanisms as mech_lib
 from .._validation import check_budget, check_int, check_limit, check_probability, check_rng
 from ..estimators import estimate_privacy_loss
 from ..estimators._api import METHODS, check_method
-from ..priors import support, warn_if_not_mhr
+from ..priors import myerson_reserve, support, warn_if_not_mhr
 from ..privacy import privacy_loss
 from ..simulator import simulate
 from ..sweep import run_sweep
@@ -66,7 +66,8 @@ def default_mechanisms(prior) -> list:
     """The mechanisms audited by default for ``prior``.
 
     First price (today's format), second price, the SPA with Myerson's reserve (found for each
-    prior, bootstrap replicates included), the {0,K} lottery with ``K`` twice the top of the
+    prior, bootstrap replicates included, below the largest untrimmed pseudo-value:
+    :func:`reserve_cap`), the {0,K} lottery with ``K`` twice the top of the
     prior's support, and the winner-bid lottery (Sections 4.1-4.4 of the auction paper).
     """
     high = support(prior)[1]
@@ -167,12 +168,34 @@ def _loss(bound, prior, n, disclosure, whose, out, method, rng, n_resamples) -> 
     return est.estimate, est.ci_low, est.ci_high, method, note
 
 
-def _rows(prior, rows, n_values, n_auctions, rng, method, notes, n_resamples=40
+def reserve_cap(fit: ValueFit) -> float:
+    """The largest pseudo-value of an untrimmed bid: the top of what the data support.
+
+    Myerson's reserve of the recovered prior is searched below it. Above it the prior is the
+    extrapolated tail of the inverse bid function, where ``r (1 − F(r))`` of a non-MHR prior
+    can peak again: one bootstrap replicate of the Forest Service data put the reserve at
+    6e8 (against 3.5e6 with the bulk's maximum), priced out nearly every auction and set the
+    row's interval.
+    """
+    kept = fit.values.loc[~fit.values["trimmed"].astype(bool), "pseudo_value"]
+    return float(kept.max()) if len(kept) else float(fit.values["pseudo_value"].max())
+
+
+def _bind(mech, prior, n: int, cap):
+    """``mech`` bound to ``prior`` and ``n``; Myerson's reserve (``ReservePrice()``) searched
+    below ``cap`` (:func:`reserve_cap`) when one is given."""
+    if cap is not None and isinstance(mech, mech_lib.ReservePrice) and mech.reserve is None:
+        return mech_lib.ReservePrice(reserve=myerson_reserve(prior, upper=cap)).bind(prior, n)
+    return mech.bind(prior, n)
+
+
+def _rows(prior, rows, n_values, n_auctions, rng, method, notes, n_resamples=40, cap=None
           ) -> pd.DataFrame:
     """One row per (mechanism, disclosure, n): simulated revenue and welfare, privacy losses.
 
     ``n_resamples``: subsamples of an estimated loss's own interval (the bootstrap replicates
-    use only the point, so they ask for the estimator's minimum, 10)."""
+    use only the point, so they ask for the estimator's minimum, 10). ``cap``: Myerson's
+    reserve is searched below it (:func:`reserve_cap`)."""
     table = []
     for n in n_values:
         simulated = {}   # one simulation per mechanism, shared by its disclosures
@@ -183,7 +206,7 @@ def _rows(prior, rows, n_values, n_auctions, rng, method, notes, n_resamples=40
                 keep = "bids" if any(d.needs_bids for m, d in rows if m is mech) else "values"
                 try:
                     mech.check_compatible(prior, int(n))
-                    bound = mech.bind(prior, int(n))
+                    bound = _bind(mech, prior, int(n), cap)
                     simulated[id(mech)] = (bound, simulate(bound, prior, int(n), n_auctions,
                                                            rng=rng, keep=keep))
                 except ValueError as exc:  # e.g. K below a bootstrap prior's support
@@ -242,7 +265,8 @@ def _bootstrap_replicate(rng, *, values, settings, rows, n_values, n_auctions,
                          covariates=settings["covariates"], categorical=settings["categorical"],
                          bandwidth_scale=settings["bandwidth_scale"], trim=settings["trim"],
                          prior_bandwidth_scale=settings.get("prior_bandwidth_scale", 0.5))
-    return _rows(fit.prior, rows, n_values, n_auctions, rng, method, {}, n_resamples=10)
+    return _rows(fit.prior, rows, n_values, n_auctions, rng, method, {}, n_resamples=10,
+                 cap=reserve_cap(fit))
 
 
 def _with_failed_replicates(table, boot, keys, n_bootstrap) -> list[str]:
@@ -401,7 +425,7 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
                 "recovered prior is not MHR: the reserve maximises r(1-F(r)), but Theorem 2's "
                 "optimality may not hold")
     seed = int(rng.integers(2**32))
-    table = _rows(prior, rows, n_values, n_auctions, rng, method, notes)
+    table = _rows(prior, rows, n_values, n_auctions, rng, method, notes, cap=reserve_cap(fit))
     table.insert(3, "market_share", [float(market.get(n, 0.0)) for n in table["n_bidders"]])
     for name in AUDIT_COLUMNS:
         if name not in table:
