@@ -20,6 +20,7 @@ SRC = Path(privauction.__file__).parent
 # The layer order, written once: a component may import only components of a lower layer.
 LAYERS = {
     "_validation": 0,
+    "_budgets": 0,          # the work-budget estimates of the core entry points
     "_version": 0,          # `__version__`, metadata read from the package root
     "priors": 1,
     "disclosure": 1,        # the Disclosure contract and built-ins: pure functions of outcomes

@@ -37,11 +37,20 @@ def check_rng(rng) -> np.random.Generator:
     --------
     >>> check_rng(0).random() == check_rng(0).random()
     True
+    >>> check_rng(True)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: `rng` must be None, an int seed, ... got the boolean True (a boolean is not a seed)
     """
     if isinstance(rng, np.random.Generator):
         return rng
+    if isinstance(rng, (bool, np.bool_)):
+        raise TypeError(
+            "`rng` must be None, an int seed, a numpy.random.SeedSequence or a "
+            f"numpy.random.Generator; got the boolean {rng!r} (a boolean is not a seed)"
+        )
     if rng is None or isinstance(rng, (numbers.Integral, np.random.SeedSequence)):
-        if isinstance(rng, numbers.Integral) and not isinstance(rng, bool) and rng < 0:
+        if isinstance(rng, numbers.Integral) and rng < 0:
             raise ValueError(f"`rng` must be a non-negative integer seed; got {rng}")
         return np.random.default_rng(rng)
     if isinstance(rng, np.random.BitGenerator):
@@ -211,3 +220,143 @@ def check_budget(
     raise WorkBudgetError(
         f"{what} needs about {estimate}, over the limit of {_human(limit, unit)}; {advice}"
     )
+
+
+# --- in15a: checks of the core entry points (simulate, Outcomes, mechanisms, estimators) ---
+
+
+def check_bool(value, name: str) -> bool:
+    """Return ``value`` as a bool; only ``True`` / ``False`` (or numpy booleans) are accepted.
+
+    Examples
+    --------
+    >>> check_bool(True, "detect_infinite")
+    True
+    >>> check_bool("yes", "detect_infinite")
+    Traceback (most recent call last):
+    ...
+    TypeError: `detect_infinite` must be True or False; got 'yes'
+    """
+    if not isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"`{name}` must be True or False; got {value!r}")
+    return bool(value)
+
+
+def check_instance(value, cls: type, name: str, *, what: str) -> None:
+    """Refuse anything but an instance of ``cls``; a subclass of ``cls`` passed instead of an
+    instance is told to call it (``"call SecondPrice()"``).
+
+    Examples
+    --------
+    >>> class Base: ...
+    >>> class Child(Base): ...
+    >>> check_instance(Child, Base, "mechanism", what="a mechanism")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    TypeError: `mechanism` must be a mechanism, an instance; got the class Child ... (call Child() ...
+    """
+    if isinstance(value, cls):
+        return
+    if isinstance(value, type) and issubclass(value, cls):
+        raise TypeError(
+            f"`{name}` must be {what}, an instance; got the class {value.__name__} itself "
+            f"(call {value.__name__}() to make one)"
+        )
+    raise TypeError(f"`{name}` must be {what}; got {type(value).__name__} {value!r:.60}")
+
+
+def check_max_memory(max_memory) -> float:
+    """The ``max_memory`` override of a memory budget: None (no limit) or bytes > 0."""
+    if max_memory is None:
+        return math.inf
+    return check_real(max_memory, "max_memory", lower=0.0, lower_inclusive=False)
+
+
+def check_max_work(max_work) -> float:
+    """The ``max_work`` override of a work budget: None (no limit) or a count > 0."""
+    if max_work is None:
+        return math.inf
+    return check_real(max_work, "max_work", lower=0.0, lower_inclusive=False)
+
+
+def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None) -> tuple:
+    """The arrays of an auction outcome, checked: ``(winner, winner_value, price, sold)``.
+
+    Every array an :class:`~privauction.Outcomes` (or a result built like one) carries is
+    checked where it is used, since numpy arrays stay writable inside a frozen result: the same
+    length and one dimension, real numbers, ``winner`` integer indices in ``[-1, n_bidders)``,
+    and on every sold auction a finite ``winner_value`` and a finite price ``>= 0``. O(n), one
+    pass per array. Errors name ``name`` and the array (``"`outcomes`.`price`"``).
+
+    Raises
+    ------
+    TypeError
+        When an array is missing or not of real numbers (booleans refused for ``winner``,
+        ``winner_value`` and ``price``).
+    ValueError
+        On unequal lengths, wrong dimensions, an out-of-range winner or a non-finite or
+        negative value or price on a sold auction (naming the first such auction).
+    """
+    arrays = {}
+    for field in ("winner", "winner_value", "price"):
+        if not hasattr(outcomes, field):
+            raise TypeError(
+                f"`{name}` must be a privauction.Outcomes (from privauction.simulate); got "
+                f"{type(outcomes).__name__} without `{field}`"
+            )
+        arr = np.asarray(getattr(outcomes, field))
+        if arr.dtype.kind not in ("iu" if field == "winner" else "iuf"):
+            kind = "integer bidder indices" if field == "winner" else "real numbers"
+            raise TypeError(
+                f"`{name}`.`{field}` must be an array of {kind}; got dtype {arr.dtype}"
+                + (" (a price array of booleans or strings is not a price)"
+                   if field == "price" else "")
+            )
+        if arr.ndim != 1:
+            raise ValueError(
+                f"`{name}`.`{field}` must be a 1-D array, one entry per auction; got shape "
+                f"{arr.shape}"
+            )
+        arrays[field] = arr
+    n = arrays["winner"].shape[0]
+    for field in ("winner_value", "price"):
+        if arrays[field].shape[0] != n:
+            raise ValueError(
+                f"`{name}`.`{field}` must have one entry per auction like `winner` ({n}); got "
+                f"{arrays[field].shape[0]}"
+            )
+    winner = arrays["winner"]
+    if n and (winner.min() < -1 or (n_bidders is not None and winner.max() >= n_bidders)):
+        top = "" if n_bidders is None else f", below n_bidders = {n_bidders}"
+        bad = int(np.flatnonzero((winner < -1) | (
+            winner >= (n_bidders if n_bidders is not None else np.iinfo(winner.dtype).max)))[0])
+        raise ValueError(
+            f"`{name}`.`winner` must hold bidder indices >= -1 (-1: unsold){top}; got "
+            f"{int(winner[bad])} in auction {bad}"
+        )
+    sold = winner >= 0
+    all_sold = bool(sold.all())
+    value = np.asarray(arrays["winner_value"], dtype=float)
+    price = np.asarray(arrays["price"], dtype=float)
+    for field, arr, low in (("winner_value", value, -np.inf), ("price", price, 0.0)):
+        on_sold = arr if all_sold else arr[sold]
+        if on_sold.size and not (on_sold.min() >= low and on_sold.max() < np.inf):
+            bad = int(np.flatnonzero(sold & ~((arr >= low) & (arr < np.inf)))[0])
+            rule = "finite and >= 0" if field == "price" else "finite"
+            raise ValueError(
+                f"`{name}`.`{field}` must be {rule} on every sold auction; got {arr[bad]} in "
+                f"auction {bad} (won by bidder {int(winner[bad])})"
+            )
+    if hasattr(outcomes, "sold"):
+        given = np.asarray(outcomes.sold)
+        if given.dtype.kind != "b" or given.shape != sold.shape:
+            raise TypeError(
+                f"`{name}`.`sold` must be a boolean mask like `winner` >= 0, shape ({n},); got "
+                f"dtype {given.dtype}, shape {given.shape}"
+            )
+        if not np.array_equal(given, sold):
+            bad = int(np.flatnonzero(given != sold)[0])
+            raise ValueError(
+                f"`{name}`.`sold` must equal `winner` >= 0; differs in auction {bad}"
+            )
+    return winner, value, price, sold
