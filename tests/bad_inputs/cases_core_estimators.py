@@ -121,7 +121,7 @@ CASES += [
     *vary("estimate_mutual_information", lambda **kw: est.estimate_mutual_information(**kw),
           EMI, "z", [("str", "a"), ("shorter", Z[:10])], "mismatch"),
     *vary("estimate_mutual_information", lambda **kw: est.estimate_mutual_information(**kw),
-          EMI, "method", [("'binned'", "binned"), ("int", 1)], "support"),
+          EMI, "method", [("'kde'", "kde"), ("int", 1)], "support"),
 ]
 
 # BinnedMI
@@ -143,7 +143,7 @@ CASES += [
     BadInput("BinnedMI.update", "y strings", lambda: est.BinnedMI(bins=5).update(X, ["a"] * 200),
              ("y",), "type"),
     BadInput("BinnedMI.mutual_information", "before any update",
-             lambda: est.BinnedMI(bins=5).mutual_information(), ("update", "x"), "empty"),
+             lambda: est.BinnedMI(bins=5).mutual_information(), ("update(x, y)",), "empty"),
 ]
 
 # estimate_privacy_loss: its options (the damaged-outcomes cases are in cases_core_outcomes)

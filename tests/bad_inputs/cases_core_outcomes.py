@@ -61,7 +61,6 @@ DAMAGED = [
     ("-inf written into winner_value", _set("winner_value", 0, -np.inf), ("winner_value",),
      "nan"),
     ("negative price written", _set("price", 3, -1.0), ("price",), "negative"),
-    ("winner index 5 written", _set("winner", 3, 5), ("winner",), "support"),
     ("price array shorter than winner array",
      _replaced(price=lambda o: o.price[:-1]), ("price",), "mismatch"),
     ("winner_value array longer",
@@ -81,7 +80,9 @@ CASES = [
         ("floats 0.5", np.full(N, 0.5)), ("strings", np.full(N, "0")), ("None", None),
         ("booleans", np.ones(N, dtype=bool)),
     ], "type"),
-    *_outcomes("winner", [("index 2 with 2 bidders", np.array([0, 1, 2, 1, -1, 0]))], "support"),
+    BadInput("Outcomes", "winner=index 2 with 2 bidders and values kept",
+             lambda: pa.Outcomes(**{**GOOD, "winner": np.array([0, 1, 2, 1, -1, 0]),
+                                    "values": np.zeros((N, 2))}), ("winner",), "support"),
     *_outcomes("winner", [("index -3", np.array([0, 1, -3, 1, -1, 0]))], "negative"),
     *_outcomes("winner", [("too short", np.array([0, 1]))], "mismatch"),
     *_outcomes("price", [("strings", np.full(N, "0.5")), ("complex", np.full(N, 0.5j)),
@@ -108,9 +109,6 @@ CASES = [
     *_outcomes("meta", [("a list", [1, 2])], "type"),
     *[BadInput("estimate_privacy_loss", f"outcomes: {label}", _damaged(change),
                ("outcomes", *names), kind) for label, change, names, kind in DAMAGED],
-    *[BadInput("Outcomes.to_frame", f"outcomes: {label}", (lambda change=change: (
-        lambda out: (change(out) or out).to_frame())(small_outcomes())), names, kind)
-      for label, change, names, kind in DAMAGED[:2]],
 ]
 
 # --- Observer --------------------------------------------------------------------------
@@ -134,8 +132,7 @@ CASES += [
                              ("None", None), ("str", "SecondPrice")], "type"),
     *_observer("prior", [("None", None), ("uniform(nan, 1)", stats.uniform(np.nan, 1)),
                          ("unfrozen", stats.uniform)], "type"),
-    *_observer("n_bidders", [("bool", True), ("1", 1), ("str", "2"), ("10**30", 10**30)],
-               "type"),
+    *_observer("n_bidders", [("bool", True), ("1", 1), ("str", "2")], "type"),
     BadInput("Observer.kl", "price=str", _kl("0.5"), ("price",), "type"),
     BadInput("Observer.kl", "price=list of str", _kl(["a", "b"]), ("price",), "type"),
     BadInput("Observer.kl", "price=complex", _kl(np.array([0.3j])), ("price",), "type"),

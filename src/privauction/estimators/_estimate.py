@@ -12,9 +12,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_int, check_probability, check_rng
+from .._budgets import DEFAULT_MAX_MEMORY, DEFAULT_MAX_WORK
+from .._validation import check_int, check_max_memory, check_max_work, check_probability, check_rng
 from ._api import _KNN, CMI_METHODS, METHODS, _check_common, check_method
-from ._input import as_blocks, log_base
+from ._input import as_blocks, check_sample_budget, log_base
 from ._interval import default_subsample_size, subsample_interval
 from ._result import Estimate
 
@@ -62,6 +63,8 @@ def estimate_mutual_information(
     standardize: bool = True,
     rng=None,
     workers: int = 1,
+    max_memory: float | None = DEFAULT_MAX_MEMORY,
+    max_work: float | None = DEFAULT_MAX_WORK,
 ) -> MutualInformationEstimate:
     """Estimate ``MI(X; Y)``, or ``MI(X; Y | Z)`` when ``z`` is given, with an interval.
 
@@ -103,6 +106,11 @@ def estimate_mutual_information(
         Source of the subsamples.
     workers : int
         Threads for the neighbour searches (-1: all cores).
+    max_memory, max_work : float or None
+        The budgets of :func:`mutual_information` (4 GiB; 10^9 neighbour look-ups, here
+        counted over the estimate and its ``n_resamples`` subsamples); None lifts a limit.
+        Past one, :class:`~privauction._validation.WorkBudgetError` (a ``ValueError``) is
+        raised before any work, saying how to proceed.
 
     Returns
     -------
@@ -139,12 +147,20 @@ def estimate_mutual_information(
     gen = check_rng(rng)
     min_rows = k + 1 if method in _KNN else 2
     named = {"x": x, "y": y, "z": z} if conditional else {"x": x, "y": y}
-    blocks = as_blocks(named, min_samples=min_rows)
+    if subsample_size is not None:
+        subsample_size = check_int(subsample_size, "subsample_size", minimum=min_rows)
+    n_rows = next((v.shape[0] for v in named.values() if getattr(v, "ndim", 0) >= 1), None)
+    if n_rows is not None:
+        # a subsample's rows, as the interval will take them, for the look-up budget
+        m = subsample_size or default_subsample_size(n_rows, 20 * (k + 1))
+        check_sample_budget(named, n_neighbors=k, knn=method in _KNN,
+                            n_estimates=1 + n_resamples * min(m, n_rows) / max(n_rows, 1),
+                            max_memory=check_max_memory(max_memory),
+                            max_work=check_max_work(max_work))
+    blocks = as_blocks(named, min_samples=min_rows,
+                       n_neighbors=k if method in _KNN else None)
     n = blocks[0].shape[0]
-    if subsample_size is None:
-        m = default_subsample_size(n, 20 * (k + 1))
-    else:
-        m = check_int(subsample_size, "subsample_size", minimum=min_rows)
+    m = default_subsample_size(n, 20 * (k + 1)) if subsample_size is None else subsample_size
     if m > n // 2 or m < min_rows:
         raise ValueError(
             f"`subsample_size` must be between {min_rows} and n // 2 = {n // 2} (the "
