@@ -340,8 +340,9 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None) ->
     price = np.asarray(arrays["price"], dtype=float)
     for field, arr, low in (("winner_value", value, -np.inf), ("price", price, 0.0)):
         on_sold = arr if all_sold else arr[sold]
-        if on_sold.size and not (on_sold.min() >= low and on_sold.max() < np.inf):
-            bad = int(np.flatnonzero(sold & ~((arr >= low) & (arr < np.inf)))[0])
+        if on_sold.size and not (on_sold.min() >= low and -np.inf < on_sold.min()
+                                 and on_sold.max() < np.inf):
+            bad = int(np.flatnonzero(sold & ~((arr >= low) & np.isfinite(arr)))[0])
             rule = "finite and >= 0" if field == "price" else "finite"
             raise ValueError(
                 f"`{name}`.`{field}` must be {rule} on every sold auction; got {arr[bad]} in "

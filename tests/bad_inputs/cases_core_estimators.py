@@ -160,8 +160,9 @@ def _epl_vary(name, values, kind):
 
 
 CASES += [
+    # (a DataFrame from Outcomes.to_frame() has the arrays, and gives the same estimate)
     *_epl_vary("outcomes", [("None", None), ("str", "out"), ("a dict", {"price": [1.0]}),
-                            ("a DataFrame", OUT.to_frame())], "type"),
+                            ("the class Outcomes", pa.Outcomes)], "type"),
     *_epl_vary("method", [("'kde'", "kde"), ("int", 1), ("None", None)], "support"),
     *_epl_vary("ci", [("0", 0.0), ("1", 1.0), ("1.5", 1.5), ("nan", np.nan), ("str", "0.95"),
                       ("bool", True)], "type"),
