@@ -84,11 +84,15 @@ class Outcomes:
         for name in ("winner", "winner_value", "second_value", "price"):
             if getattr(self, name) is None:
                 raise TypeError(f"`{name}` must be an array, one entry per auction; got None")
-        check_outcome_arrays(self, "outcomes")
         for name in ("winner", "winner_value", "second_value", "price"):  # lists -> arrays
             arr = getattr(self, name)
             if not isinstance(arr, np.ndarray):
-                object.__setattr__(self, name, np.asarray(arr))
+                try:
+                    object.__setattr__(self, name, np.asarray(arr))
+                except Exception as exc:  # ragged sequences
+                    raise TypeError(f"`{name}` must be an array, one entry per auction; got "
+                                    f"{type(arr).__name__}") from exc
+        check_outcome_arrays(self, "outcomes")
         n = self.winner.shape[0]
         second = np.asarray(self.second_value)
         if second.dtype.kind not in "iuf" or second.shape != (n,):
