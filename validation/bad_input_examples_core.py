@@ -75,6 +75,8 @@ def examples():
     return [
         ("simulate(n_auctions=10**30)", lambda: pa.simulate(spa, uniform, 2, 10**30, rng=0),
          ("n_auctions",)),
+        ("simulate(n_bidders=10**6, n_auctions=1000)  (the issue's 7.45 GiB)",
+         lambda: pa.simulate(spa, uniform, 10**6, 1000, rng=0), ("n_bidders", "n_auctions")),
         ("simulate(n_bidders=10**6, n_auctions=100_000)",
          lambda: pa.simulate(spa, uniform, 10**6, 100_000, rng=0), ("n_bidders", "n_auctions")),
         ("estimate_privacy_loss: price array shorter than winner array (an object with the "

@@ -119,6 +119,13 @@ class BinnedMI:
     miller_madow : bool
         Add the Miller–Madow correction to each entropy (default True).
 
+    Raises
+    ------
+    TypeError, ValueError
+        On bad options, naming them; :class:`~privauction._validation.WorkBudgetError` (a
+        ``ValueError``) when ``bins`` or ``max_categories`` implies a count table over 4 GiB
+        (``8 bins²`` bytes; at most 23170 per column, see ``privauction._budgets``).
+
     Examples
     --------
     >>> import numpy as np

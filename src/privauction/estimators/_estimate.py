@@ -121,6 +121,8 @@ def estimate_mutual_information(
     TypeError, ValueError
         As :func:`mutual_information`, on bad options, or when ``n`` is too small for
         subsamples of at least ``n_neighbors + 1`` rows.
+    privauction._validation.WorkBudgetError
+        A ``ValueError``, before any work, past ``max_memory`` or ``max_work``.
 
     Notes
     -----

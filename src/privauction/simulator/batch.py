@@ -60,6 +60,28 @@ class Outcomes:
         Every bidder's value and bid, kept only when :func:`simulate` was asked to
         (``keep="values"`` or ``keep="bids"``); a :class:`privauction.disclosure.Disclosure`
         that publishes bids, and the privacy loss of a given bidder, need them.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On construction, naming the field: arrays that are not real numbers (``winner``:
+        integers), of different lengths or not 1-D; a winner below -1 (or, with ``values`` or
+        ``bids`` kept, at or above ``n_bidders``); a non-finite value or a non-finite or
+        negative price on a sold auction; a mechanism class instead of an instance; an
+        improper prior; ``values`` / ``bids`` not of shape ``(n_auctions, n_bidders)``. The
+        arrays stay writable, so the functions that take an ``Outcomes`` check them again
+        where they use them.
+
+    Examples
+    --------
+    >>> import numpy as np, privauction as pa
+    >>> from scipy import stats
+    >>> out = pa.simulate(pa.mechanisms.SecondPrice(), stats.uniform(0, 1), 2, 100, rng=0)
+    >>> out.price[3] = np.nan                        # damaged in place
+    >>> pa.estimate_privacy_loss(out, rng=0)          # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: `outcomes`.`price` must be finite and >= 0 on every sold auction; got nan in ...
     """
 
     winner: np.ndarray
