@@ -219,11 +219,13 @@ def mutual_information(
     method = check_method(method, METHODS)
     k, b, workers = _check_common(n_neighbors, base, workers, standardize)
     check_binned_options(bins, max_categories, miller_madow)
-    check_sample_budget({"x": x, "y": y}, n_neighbors=k, knn=method in _KNN, n_estimates=1,
-                        max_memory=check_max_memory(max_memory),
-                        max_work=check_max_work(max_work))
+    budget = dict(n_neighbors=k, knn=method in _KNN, n_estimates=1,
+                  max_memory=check_max_memory(max_memory), max_work=check_max_work(max_work))
+    checked = check_sample_budget({"x": x, "y": y}, **budget)
     x, y = as_blocks({"x": x, "y": y}, min_samples=k + 1 if method in _KNN else 2,
                      n_neighbors=k if method in _KNN else None)
+    if not checked:
+        check_sample_budget({"x": x, "y": y}, **budget)
     if x.shape[1] == 1 and y.shape[1] == 1:  # two scalars: the one-column code
         x, y = np.ascontiguousarray(x[:, 0]), np.ascontiguousarray(y[:, 0])
     if jitter is not None:
@@ -322,10 +324,12 @@ def conditional_mutual_information(
     """
     method = check_method(method, CMI_METHODS)
     k, b, workers = _check_common(n_neighbors, base, workers, standardize)
-    check_sample_budget({"x": x, "y": y, "z": z}, n_neighbors=k, knn=True, n_estimates=1,
-                        max_memory=check_max_memory(max_memory),
-                        max_work=check_max_work(max_work))
+    budget = dict(n_neighbors=k, knn=True, n_estimates=1,
+                  max_memory=check_max_memory(max_memory), max_work=check_max_work(max_work))
+    checked = check_sample_budget({"x": x, "y": y, "z": z}, **budget)
     x, y, z = as_blocks({"x": x, "y": y, "z": z}, min_samples=k + 1, n_neighbors=k)
+    if not checked:
+        check_sample_budget({"x": x, "y": y, "z": z}, **budget)
     if jitter is not None:
         jitter = check_real(jitter, "jitter", lower=0.0)
         gen = check_rng(rng)

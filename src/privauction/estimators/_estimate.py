@@ -151,16 +151,21 @@ def estimate_mutual_information(
     named = {"x": x, "y": y, "z": z} if conditional else {"x": x, "y": y}
     if subsample_size is not None:
         subsample_size = check_int(subsample_size, "subsample_size", minimum=min_rows)
-    n_rows = next((v.shape[0] for v in named.values() if getattr(v, "ndim", 0) >= 1), None)
-    if n_rows is not None:
+    limits = dict(max_memory=check_max_memory(max_memory), max_work=check_max_work(max_work))
+
+    def budget(arrays) -> bool:
+        n_rows = next((v.shape[0] for v in arrays.values() if getattr(v, "ndim", 0) >= 1), 0)
         # a subsample's rows, as the interval will take them, for the look-up budget
         m = subsample_size or default_subsample_size(n_rows, 20 * (k + 1))
-        check_sample_budget(named, n_neighbors=k, knn=method in _KNN,
-                            n_estimates=1 + n_resamples * min(m, n_rows) / max(n_rows, 1),
-                            max_memory=check_max_memory(max_memory),
-                            max_work=check_max_work(max_work))
+        return check_sample_budget(
+            arrays, n_neighbors=k, knn=method in _KNN,
+            n_estimates=1 + n_resamples * min(m, n_rows) / max(n_rows, 1), **limits)
+
+    checked = budget(named)
     blocks = as_blocks(named, min_samples=min_rows,
                        n_neighbors=k if method in _KNN else None)
+    if not checked:
+        budget(dict(zip(named, blocks, strict=True)))
     n = blocks[0].shape[0]
     m = default_subsample_size(n, 20 * (k + 1)) if subsample_size is None else subsample_size
     if m > n // 2 or m < min_rows:

@@ -105,19 +105,21 @@ def as_block(values, name: str) -> np.ndarray:
 
 
 def check_sample_budget(named: dict, *, n_neighbors: int, knn: bool, n_estimates: float,
-                        max_memory: float, max_work: float) -> None:
+                        max_memory: float, max_work: float) -> bool:
     """Refuse samples whose estimate would exceed ``max_memory`` bytes or ``max_work``
     neighbour look-ups (``privauction._budgets``), from their shapes alone, before any copy
     (a broadcast view of 10^10 rows costs nothing until copied). ``n_estimates`` is the number
-    of estimates on all rows the call makes (``1 + n_resamples m / n`` for an interval)."""
+    of estimates on all rows the call makes (``1 + n_resamples m / n`` for an interval).
+    Returns False, having checked nothing, when an input has no shape (a list): call it again
+    on the validated arrays."""
     shapes = []
     for value in named.values():
         shape = getattr(value, "shape", None)
         if shape is None:
-            return  # a list or a scalar: as_blocks validates it (it is in memory already)
+            return False  # a list or a scalar: check the arrays as_blocks makes of it
         shapes.append(tuple(shape))
     if not shapes or any(len(s) == 0 for s in shapes):
-        return
+        return False
     n = max(s[0] for s in shapes)
     columns = sum(int(np.prod(s[1:])) if len(s) > 1 else 1 for s in shapes)
     names = ", ".join(f"`{name}`" for name in named)
@@ -136,6 +138,7 @@ def check_sample_budget(named: dict, *, n_neighbors: int, knn: bool, n_estimates
         advice="use fewer samples, fewer neighbours or fewer resamples, or pass max_work=None "
                "(or a larger number) to allow it",
     )
+    return True
 
 
 def as_blocks(named: dict, *, min_samples: int, n_neighbors: int | None = None
