@@ -8,6 +8,7 @@ with 10 bidders never hold more than ``chunk_size * n_bidders`` values at a time
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -141,6 +142,22 @@ class Outcomes:
                 f"`winner` must hold seat indices below n_bidders = {self.n_bidders} when "
                 f"`values` or `bids` are kept; got {int(self.winner[i])} in auction {i}"
             )
+
+    @classmethod
+    def _from_simulation(cls, **fields) -> Outcomes:
+        """An ``Outcomes`` of arrays the simulator built and the mechanism contract already
+        checked chunk by chunk (``Mechanism.checked_run``): the O(n) checks of the public
+        constructor are not repeated (validation happens once, in the public function)."""
+        self = object.__new__(cls)
+        for f in dataclasses.fields(cls):
+            if f.name in fields:
+                value = fields[f.name]
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            else:
+                value = f.default
+            object.__setattr__(self, f.name, value)
+        return self
 
     @property
     def n_auctions(self) -> int:
@@ -388,7 +405,7 @@ def simulate(
             all_values[start:stop] = values
         if all_bids is not None:
             all_bids[start:stop] = bids
-    return Outcomes(
+    return Outcomes._from_simulation(
         winner=winner,
         winner_value=winner_value,
         second_value=second_value,
