@@ -218,3 +218,16 @@ def test_a_broken_scenario_module_fails_validate_and_is_named(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     assert "privauction.scenarios.broken_claim failed to import" in done.stderr
     assert "1 of 1 claims pass" in done.stdout  # the claims that ran did pass
+
+
+def test_a_stored_result_is_not_reused_after_the_code_changes(plugin, tmp_path, capsys):
+    # The store's manifest holds a fingerprint of the package and plug-in sources: after an
+    # edit, a plain run recomputes and --resume names the change, instead of old rows.
+    out = str(tmp_path / "res")
+    argv = ["run", "--module", str(plugin), "cli-test-true", "--out", out, "--no-report"]
+    assert main(argv) == 0
+    assert pd.read_csv(tmp_path / "res" / "results.csv")["estimate"].tolist() == [1.0]
+    registry.unregister("cli-test-true")
+    plugin.write_text(plugin.read_text().replace('"estimate": 1.0', '"estimate": 1.05'))
+    assert main(argv) == 0
+    assert pd.read_csv(tmp_path / "res" / "results.csv")["estimate"].tolist() == [1.05]

@@ -21,7 +21,12 @@ from pathlib import Path
 import pandas as pd
 
 from privauction.scenarios import registry, run_claim
-from privauction.scenarios.mutation import flip_orderings, mutant_outcomes, perturb_values
+from privauction.scenarios.mutation import (
+    flip_orderings,
+    mutant_outcomes,
+    mutant_values,
+    perturb_values,
+)
 
 MUTANTS = {
     "values +3 %": perturb_values(0.03),
@@ -66,11 +71,24 @@ def main() -> None:
     totals["share caught"] = totals["sum"] / totals["size"]
     escapes = table[~table["caught"]][["mutant", "scenario", "case", "kind", "method", "margin",
                                        "estimate", "reference", "ci_low", "ci_high"]]
+    # A wrong value is caught when any check of it does not pass (validate then exits non-zero).
+    by_value = pd.concat(
+        [mutant_values(part).assign(mutant=label)
+         for label, part in table[table["mutant"].str.startswith("values")].groupby("mutant")],
+        ignore_index=True,
+    )
+    value_totals = by_value.groupby("mutant")["caught"].agg(["size", "sum"])
+    value_totals["share caught"] = value_totals["sum"] / value_totals["size"]
+    value_escapes = by_value[~by_value["caught"]][["mutant", "scenario", "value", "checks",
+                                                   "cases"]]
     text = "\n".join([
         f"# python validation/mutation_study.py --seed {seed}"
         f"  ({time.perf_counter() - start:.0f} s)",
         "", summary.to_string(index=False), "", totals.to_string(), "",
-        "escapes:", escapes.to_string(index=False),
+        "escapes (per check):", escapes.to_string(index=False), "",
+        "per wrong value (caught when any of its checks is caught):",
+        value_totals.to_string(), "",
+        "values that escape:", value_escapes.to_string(index=False),
     ])
     print(text)
     if args.save:

@@ -10,7 +10,10 @@ A *mutant* is a claim's rows with one kind of error planted before every decisio
   with no slack) is reversed.
 
 A mutant is **caught** when its check does not pass (it fails, or stays inconclusive at the
-budget: both make ``validate`` exit non-zero). Rows that no mutant can change — structural
+budget: both make ``validate`` exit non-zero). :func:`mutant_values` counts per wrong value
+instead of per check: a claim often checks one analytical value several times (a kNN estimate
+to 10 % and the exact observer's to 3 %), and the wrong value is caught when any of them does
+not pass, since that is what turns ``validate`` red. Rows that no mutant can change — structural
 booleans (``flag`` rows) and bounds with a slack, whose reversal may hold within the slack — are
 counted apart, not as caught.
 """
@@ -22,7 +25,7 @@ import pandas as pd
 
 from .checks import EXACT_KINDS
 
-__all__ = ["flip_orderings", "mutant_outcomes", "perturb_values"]
+__all__ = ["flip_orderings", "mutant_outcomes", "mutant_values", "perturb_values"]
 
 _FLIP = {"greater": "less", "less": "greater", "exact-greater": "exact-less",
          "exact-less": "exact-greater"}
@@ -40,6 +43,7 @@ def perturb_values(relative: float = 0.03):
         moved = ref * (1.0 + relative)
         shift = np.where(rows["kind"] == "equal", rows["margin"].astype(float), relative)
         new = np.where(zero, shift, moved)
+        rows["original_reference"] = ref
         rows.loc[target, "reference"] = new[target.to_numpy()]
         rows.loc[target, "analytical"] = new[target.to_numpy()]
         rows["mutated"] = target
@@ -68,3 +72,15 @@ def mutant_outcomes(rows: pd.DataFrame) -> pd.DataFrame:
     out["caught"] = out["outcome"] != "pass"
     out["deterministic"] = out["kind"].isin(EXACT_KINDS)
     return out
+
+
+def mutant_values(outcomes: pd.DataFrame) -> pd.DataFrame:
+    """Per perturbed value: the rows of :func:`mutant_outcomes` (with a ``scenario`` column)
+    grouped by claim and original analytical value (to 12 significant digits), caught when any
+    of its checks is caught."""
+    key = outcomes["original_reference"].astype(float).map(lambda v: float(f"{v:.12g}"))
+    grouped = outcomes.assign(value=key).groupby(["scenario", "value"], sort=False)
+    return grouped.agg(
+        checks=("caught", "size"), caught=("caught", "any"),
+        deterministic=("deterministic", "all"), cases=("case", lambda s: " | ".join(s)),
+    ).reset_index()

@@ -347,8 +347,11 @@ def run_scenario(scenario: Scenario | str, *, seed: int = 0, quick: bool = False
 # many claims or replications: one sweep, one store
 # --------------------------------------------------------------------------------------------
 def _claim_task(rng, *, scenario: str, quick: bool, overrides: dict, n_claims: int,
-                plugins: tuple[str, ...]):
-    """One claim × replication with all its looks (module level: picklable for workers)."""
+                plugins: tuple[str, ...], code: str = ""):
+    """One claim × replication with all its looks (module level: picklable for workers).
+
+    ``code`` is :func:`code_fingerprint`: unused here, it ties the stored rows to the code.
+    """
     for path in plugins:
         if scenario not in registry:
             load_plugin(path)
@@ -364,6 +367,24 @@ def _claim_task(rng, *, scenario: str, quick: bool, overrides: dict, n_claims: i
             "error": f"{type(exc).__name__}: {exc}",
         }])
     return frame
+
+
+def code_fingerprint(plugins=()) -> str:
+    """SHA-256 of the package's source files and of the plug-in modules ``plugins``.
+
+    It goes into every sweep's manifest, so a stored result is re-used only by the code that
+    made it: after an edit to a claim, an estimator or a plug-in, the store no longer matches
+    (``--resume`` then says so and a plain run starts afresh) instead of serving old rows.
+    """
+    import hashlib
+
+    digest = hashlib.sha256()
+    root = Path(__file__).resolve().parents[1]
+    files = sorted(root.rglob("*.py")) + [Path(p) for p in plugins]
+    for path in files:
+        digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _sweep(names, *, seed, quick, overrides, n_replications, n_jobs, store, resume, plugins,
@@ -387,7 +408,8 @@ def _sweep(names, *, seed, quick, overrides, n_replications, n_jobs, store, resu
     table = run_sweep(
         _claim_task, grid, n_replications=n_replications, seed=seed,
         keys=[(claim_key(n),) for n in names],
-        fixed={"quick": quick, "n_claims": len(names), "plugins": plugins},
+        fixed={"quick": quick, "n_claims": len(names), "plugins": plugins,
+               "code": code_fingerprint(plugins)},
         backend="joblib" if n_jobs > 1 and len(grid) * n_replications > 1 else "serial",
         n_jobs=n_jobs, store=store, overwrite=not resume, progress=progress,
     )

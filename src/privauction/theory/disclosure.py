@@ -44,8 +44,10 @@ from ..priors import expected_second_given_highest, support, validate_prior
 __all__ = [
     "WHOSE",
     "winner_identity_loss",
+    "winner_identity_log_ratio",
     "rival_winner_identity_loss",
     "spa_rounded_price_loss",
+    "spa_rounded_price_log_ratio",
     "spa_noisy_price_loss",
     "spa_random_rounding_loss",
     "zero_k_price_loss",
@@ -130,6 +132,61 @@ def winner_identity_loss(n_bidders: int, reserve_quantile: float = 0.0) -> float
     return float((1.0 - rho**n) * _h_b(1.0 / n) - val)
 
 
+def winner_identity_log_ratio(n_bidders: int, quantile, won, reserve_quantile: float = 0.0
+                              ) -> np.ndarray:
+    """Per-auction log-likelihood ratio of the published winner identity, for bidder 0.
+
+    For each sold auction, with bidder 0's value at quantile ``u`` and ``B = 1{bidder 0
+    won}``: ``ℓ = log P(B | u, E) − log P(B | E)`` with ``P(B = 1 | u, E) = u^m 1{u >= ρ}``
+    and ``P(B = 1 | E) = 1/n`` (the laws of :func:`winner_identity_loss`). Over all auctions,
+    ``1{E} ℓ`` has mean ``P(E) MI(V_0; B | E)``, the loss of :func:`winner_identity_loss`, with
+    no quadrature: an independent computation of it, and the exact observer's estimate.
+
+    Parameters
+    ----------
+    n_bidders : int
+    quantile : array_like, shape (k,)
+        ``F(v_0)`` in sold auctions.
+    won : array_like of bool, shape (k,)
+        Whether bidder 0 won them.
+    reserve_quantile : float
+        ``ρ = F(r)``; 0 without a reserve.
+
+    Raises
+    ------
+    ValueError
+        If the arrays differ in length, or bidder 0 won with a value below the reserve.
+
+    Examples
+    --------
+    >>> rng = np.random.default_rng(1)
+    >>> u = rng.random((400_000, 2))
+    >>> ell = winner_identity_log_ratio(2, u[:, 0], u[:, 0] > u[:, 1])
+    >>> se = ell.std() / np.sqrt(ell.size)
+    >>> bool(abs(ell.mean() - winner_identity_loss(2)) < 4 * se)
+    True
+    """
+    n = int(n_bidders)
+    m = n - 1
+    u = np.asarray(quantile, dtype=float).reshape(-1)
+    b = np.asarray(won, dtype=bool).reshape(-1)
+    if u.shape != b.shape:
+        raise ValueError(
+            f"`quantile` and `won` must have the same length; got {u.size} and {b.size}"
+        )
+    rho = float(reserve_quantile)
+    win_chance = np.where(u >= rho, u**m, 0.0)
+    if np.any(b & (win_chance <= 0.0)):
+        bad = int(np.flatnonzero(b & (win_chance <= 0.0))[0])
+        raise ValueError(
+            f"`won` is True at index {bad} where bidder 0's quantile {u[bad]} cannot win "
+            f"(below the reserve's quantile {rho})"
+        )
+    with np.errstate(divide="ignore"):
+        lost = np.log1p(-win_chance) - math.log1p(-1.0 / n)
+        return np.where(b, m * np.log(np.where(b, u, 1.0)) + math.log(n), lost)
+
+
 def _h_uniform_rest(p, m: int):
     """Entropy (nats) of a law with one mass ``p`` and ``1 - p`` spread evenly over ``m``."""
     return -special.xlogy(p, p) - special.xlogy(1 - p, (1 - p) / m)
@@ -198,8 +255,12 @@ def _cell_edges(prior, step: float, price_low: float) -> np.ndarray:
 
 def _price_cdf_left(a, u, m: int, rho: float, whose: str) -> np.ndarray:
     """``P(F(P) < a | F(X) = u, E)``, shape ``(len(u), len(a))`` (see the module notes)."""
-    A = np.asarray(a, dtype=float)[None, :]
-    U = np.asarray(u, dtype=float)[:, None]
+    return _price_cdf_left_at(np.asarray(a, dtype=float)[None, :],
+                              np.asarray(u, dtype=float)[:, None], m, rho, whose)
+
+
+def _price_cdf_left_at(A, U, m: int, rho: float, whose: str) -> np.ndarray:
+    """``P(F(P) < A | F(X) = U, E)`` for arrays ``A`` and ``U`` that broadcast."""
     if whose == "winner":
         c = np.minimum(A, U) ** m / U**m
     else:
@@ -218,6 +279,18 @@ def _value_nodes(m: int, rho: float, whose: str, breaks, n_per_piece: int):
         return u, w * n * u**m / sale
     u, w = _gauss_legendre(np.concatenate([[0.0, rho, 1.0], breaks]), n_per_piece, graded=True)
     return u, w * (1.0 - np.where(u < rho, rho**m, 0.0)) / sale
+
+
+def _rounded_price_cell_probabilities(q, n: int, rho: float) -> np.ndarray:
+    """``P(R = cell j | E)`` for the cells with edge quantiles ``q`` (first 0, last 1): the
+    law of the price ``L`` (the second-highest of ``n`` values) given a sale,
+    ``G_L = F^n + n F^{n-1} (1 - F)`` (auction paper, proof of Theorem 2)."""
+    m = n - 1
+    g2 = q**n + n * q**m * (1.0 - q)
+    sale = 1.0 - rho**n
+    left = np.where(q <= rho, 0.0, (g2 - rho**n) / sale)
+    left[-1] = 1.0
+    return np.diff(left)
 
 
 def spa_rounded_price_loss(prior, n_bidders: int, step: float, whose: str = "winner", *,
@@ -257,15 +330,94 @@ def spa_rounded_price_loss(prior, n_bidders: int, step: float, whose: str = "win
     sale = 1.0 - rho**n
     q = _cell_edges(prior, step, low if reserve is None else float(reserve))
     if whose == "runner-up":
-        g2 = q**n + n * q**m * (1.0 - q)
-        left = np.where(q <= rho, 0.0, (g2 - rho**n) / sale)
-        left[-1] = 1.0
-        p = np.diff(left)
+        p = _rounded_price_cell_probabilities(q, n, rho)
         return float(sale * -special.xlogy(p, p).sum())
     inner = q[(q > 0.0) & (q < 1.0)]
     u, w = _value_nodes(m, rho, whose, inner, n_per_piece)
     probs = np.diff(_price_cdf_left(q, u, m, rho, whose), axis=1)
     return float(sale * _discrete_channel_mi(w, probs))
+
+
+def spa_rounded_price_log_ratio(prior, n_bidders: int, step: float, values, rounded,
+                                whose: str = "winner", *, reserve=None) -> np.ndarray:
+    """Per-auction log-likelihood ratio of the rounded SPA price, for the exact observer.
+
+    ``ℓ = log P(R = r | X = x, E) − log P(R = r | E)`` for each sold auction with person's value
+    ``x`` and published ``r = step · floor(P / step + 1/2)``. The terms are i.i.d. with mean
+    ``I(X; R | E)``, so ``P(E)`` times their mean, with its CLT standard error, estimates the
+    loss of :func:`spa_rounded_price_loss` without any quadrature (the cell probabilities are
+    closed forms of the conditional price laws in the module notes, and the marginal is
+    ``G_L = F^n + n F^{n-1}(1 − F)``): an independent computation of the same number, and the
+    Bayesian observer's estimate when its law is known. The runner-up's value fixes ``R``, so
+    its terms are ``−log P(R = r | E)`` (their mean is ``H(R | E)``).
+
+    Parameters
+    ----------
+    prior : frozen continuous scipy.stats distribution
+    n_bidders : int
+    step : float
+    values, rounded : array_like, shape (n,)
+        The person's values and the published rounded prices of sold auctions.
+    whose : {"winner", "runner-up", "bidder"}
+    reserve : float, optional
+        The reserve price; None for the plain SPA.
+
+    Returns
+    -------
+    ndarray, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        If ``values`` and ``rounded`` differ in length, or a pair has probability 0 under the
+        SPA's law (outcomes that this mechanism, prior and rule cannot produce).
+
+    Examples
+    --------
+    >>> from scipy import stats
+    >>> u = stats.uniform(0, 1)
+    >>> rng = np.random.default_rng(0)
+    >>> v = np.sort(rng.random((200_000, 2)), axis=1)       # runner-up, winner
+    >>> ell = spa_rounded_price_log_ratio(u, 2, 0.1, v[:, 1], 0.1 * np.floor(v[:, 0] / 0.1 + 0.5))
+    >>> exact = spa_rounded_price_loss(u, 2, 0.1)
+    >>> bool(abs(ell.mean() - exact) < 4 * ell.std() / np.sqrt(ell.size))
+    True
+    """
+    whose = _check_whose(whose)
+    n = int(n_bidders)
+    m = n - 1
+    x = np.asarray(values, dtype=float).reshape(-1)
+    r = np.asarray(rounded, dtype=float).reshape(-1)
+    if x.shape != r.shape:
+        raise ValueError(
+            f"`values` and `rounded` must have the same length; got {x.size} and {r.size}"
+        )
+    low, _ = support(prior)
+    price_low = low if reserve is None else float(reserve)
+    rho = 0.0 if reserve is None else float(prior.cdf(reserve))
+    q = _cell_edges(prior, step, price_low)
+    cell = np.rint(r / step).astype(np.int64) - math.floor(price_low / step + 0.5)
+    if x.size and (cell.min() < 0 or cell.max() >= q.size - 1):
+        bad = int(np.flatnonzero((cell < 0) | (cell >= q.size - 1))[0])
+        raise ValueError(
+            f"`rounded` must hold multiples of `step` ({step}) that a price in the support can "
+            f"round to; got {r[bad]} at index {bad}"
+        )
+    marginal = _rounded_price_cell_probabilities(q, n, rho)[cell]
+    if whose == "runner-up":
+        conditional = np.ones_like(marginal)
+    else:
+        u = np.asarray(prior.cdf(x), dtype=float)
+        conditional = (_price_cdf_left_at(q[cell + 1], u, m, rho, whose)
+                       - _price_cdf_left_at(q[cell], u, m, rho, whose))
+    if x.size and not (np.all(conditional > 0.0) and np.all(marginal > 0.0)):
+        bad = int(np.flatnonzero(~((conditional > 0.0) & (marginal > 0.0)))[0])
+        raise ValueError(
+            f"`rounded` ({r[bad]}) has probability 0 given `values` ({x[bad]}) at index {bad} "
+            f"under the second-price auction with n_bidders={n}: these outcomes do not come "
+            "from this mechanism, prior and rule"
+        )
+    return np.log(conditional) - np.log(marginal)
 
 
 def spa_random_rounding_loss(prior, n_bidders: int, grid, whose: str = "winner", *,
