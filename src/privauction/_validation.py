@@ -279,7 +279,8 @@ def check_max_work(max_work) -> float:
     return check_real(max_work, "max_work", lower=0.0, lower_inclusive=False)
 
 
-def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None) -> tuple:
+def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None,
+                         values: bool = True, extra: tuple = ()) -> tuple:
     """The arrays of an auction outcome, checked: ``(winner, winner_value, price, sold)``.
 
     Every array an :class:`~privauction.Outcomes` (or a result built like one) carries is
@@ -287,6 +288,10 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None) ->
     length and one dimension, real numbers, ``winner`` integer indices in ``[-1, n_bidders)``,
     and on every sold auction a finite ``winner_value`` and a finite price ``>= 0``. O(n), one
     pass per array. Errors name ``name`` and the array (``"`outcomes`.`price`"``).
+
+    ``values=False`` leaves out ``winner_value`` (a disclosure reads only winners and prices).
+    ``extra`` names further arrays the caller will read: ``"second_value"`` (finite on sold
+    auctions), ``"values"`` or ``"bids"`` (real, finite, one row per auction).
 
     Raises
     ------
@@ -298,7 +303,7 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None) ->
         negative value or price on a sold auction (naming the first such auction).
     """
     arrays = {}
-    for field in ("winner", "winner_value", "price"):
+    for field in ("winner", "winner_value", "price") if values else ("winner", "price"):
         if not hasattr(outcomes, field):
             raise TypeError(
                 f"`{name}` must be a privauction.Outcomes (from privauction.simulate); got "
@@ -319,7 +324,7 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None) ->
             )
         arrays[field] = arr
     n = arrays["winner"].shape[0]
-    for field in ("winner_value", "price"):
+    for field in ("winner_value", "price") if values else ("price",):
         if arrays[field].shape[0] != n:
             raise ValueError(
                 f"`{name}`.`{field}` must have one entry per auction like `winner` ({n}); got "
@@ -336,9 +341,20 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None) ->
         )
     sold = winner >= 0
     all_sold = bool(sold.all())
-    value = np.asarray(arrays["winner_value"], dtype=float)
+    value = np.asarray(arrays["winner_value"], dtype=float) if values else None
     price = np.asarray(arrays["price"], dtype=float)
-    for field, arr, low in (("winner_value", value, -np.inf), ("price", price, 0.0)):
+    checks = [("price", price, 0.0)]
+    if values:
+        checks.append(("winner_value", value, -np.inf))
+    if "second_value" in extra:
+        second = np.asarray(getattr(outcomes, "second_value", None))
+        if second.dtype.kind not in "iuf" or second.shape != (n,):
+            raise TypeError(
+                f"`{name}`.`second_value` must be a 1-D array of real numbers, one per auction "
+                f"({n}); got dtype {second.dtype}, shape {second.shape}"
+            )
+        checks.append(("second_value", second.astype(float, copy=False), -np.inf))
+    for field, arr, low in checks:
         on_sold = arr if all_sold else arr[sold]
         if on_sold.size and not (on_sold.min() >= low and -np.inf < on_sold.min()
                                  and on_sold.max() < np.inf):
@@ -347,6 +363,16 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None) ->
             raise ValueError(
                 f"`{name}`.`{field}` must be {rule} on every sold auction; got {arr[bad]} in "
                 f"auction {bad} (won by bidder {int(winner[bad])})"
+            )
+    for field in ("values", "bids"):
+        matrix = getattr(outcomes, field, None) if field in extra else None
+        if matrix is None:
+            continue
+        matrix = check_real_array(matrix, f"{name}`.`{field}", ndim=2)
+        if matrix.shape[0] != n:
+            raise ValueError(
+                f"`{name}`.`{field}` must have one row per auction ({n}); got shape "
+                f"{matrix.shape}"
             )
     if hasattr(outcomes, "sold") and not isinstance(getattr(type(outcomes), "sold", None),
                                                     property):  # a property derives it

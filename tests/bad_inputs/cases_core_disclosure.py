@@ -58,3 +58,44 @@ CASES = [
     BadInput("Disclosure.checked_publish", "AllBids without bids",
              _publish(dc.AllBids()), ("outcomes", "outcome", "keep"), "support"),
 ]
+
+
+def _damaged_publish(disclosure, change, keep=None):
+    def call():
+        out = small_outcomes(50, **({} if keep is None else {"keep": keep}))
+        change(out)
+        return disclosure.checked_publish(out, 0)
+
+    return call
+
+
+def _set(name, index, value):
+    def change(out):
+        getattr(out, name)[index] = value
+
+    return change
+
+
+def _shorten(name):
+    def change(out):
+        object.__setattr__(out, name, getattr(out, name)[:-1])
+
+    return change
+
+
+CASES += [
+    BadInput("Disclosure.checked_publish", "outcome price shorter than winner",
+             _damaged_publish(dc.PriceOnly(), _shorten("price")), ("outcome",), "mismatch"),
+    BadInput("Disclosure.checked_publish", "NaN written into outcome price",
+             _damaged_publish(dc.RoundedPrice(0.1), _set("price", 3, np.nan)), ("outcome",),
+             "nan"),
+    BadInput("Disclosure.checked_publish", "negative price written into outcome",
+             _damaged_publish(dc.NoisyPrice(0.1), _set("price", 3, -2.0)), ("outcome",),
+             "negative"),
+    BadInput("Disclosure.checked_publish", "AllBids: NaN written into bids",
+             _damaged_publish(dc.AllBids(), _set("bids", (3, 1), np.nan), keep="bids"),
+             ("outcome",), "nan"),
+    BadInput("Disclosure.checked_publish", "AllBids: bids with a row missing",
+             _damaged_publish(dc.AllBids(), _shorten("bids"), keep="bids"), ("outcome",),
+             "mismatch"),
+]

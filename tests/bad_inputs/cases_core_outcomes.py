@@ -144,3 +144,30 @@ CASES += [
     BadInput("Observer.posterior_cdf", "w, price of mismatched shapes",
              _posterior(np.zeros(3), np.zeros(4)), ("w", "price"), "mismatch"),
 ]
+
+
+def _damaged_kept(change, **options):
+    def call():
+        out = small_outcomes(keep="bids")
+        change(out)
+        return pa.estimate_privacy_loss(out, rng=0, **options)
+
+    return call
+
+
+CASES += [
+    BadInput("estimate_privacy_loss", "outcomes: NaN written into values, whose='bidder'",
+             _damaged_kept(_set("values", (4, 0), np.nan), whose="bidder"), ("outcomes",),
+             "nan"),
+    BadInput("estimate_privacy_loss", "outcomes: NaN written into second_value, "
+             "whose='runner-up'",
+             _damaged_kept(_set("second_value", 4, np.nan), whose="runner-up"), ("outcomes",),
+             "nan"),
+    BadInput("estimate_privacy_loss", "outcomes: inf written into bids, AllBids",
+             _damaged_kept(_set("bids", (4, 1), np.inf), disclosure=__import__(
+                 "privauction").disclosure.AllBids()), ("outcomes",), "nan"),
+    BadInput("estimate_privacy_loss", "outcomes: values with a column of strings, rival",
+             _damaged_kept(lambda out: object.__setattr__(out, "values",
+                                                          out.values.astype(str)),
+                           audience="rival"), ("outcomes",), "type"),
+]

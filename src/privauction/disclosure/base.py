@@ -23,7 +23,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .._validation import check_rng
+from .._validation import check_outcome_arrays, check_rng
 
 __all__ = ["Disclosure", "DisclosureContractError"]
 
@@ -99,9 +99,9 @@ class Disclosure(abc.ABC):
                 f"`price` arrays); got {type(outcome).__name__}"
             )
         rng = check_rng(rng)
-        winner = np.asarray(outcome.winner)
-        if winner.ndim != 1:
-            raise ValueError(f"`outcome`.`winner` must be a 1-D array; got shape {winner.shape}")
+        winner, *_ = check_outcome_arrays(
+            outcome, "outcome", values=False,
+            extra=("values", "bids") if self.needs_bids else ())
         n_auctions = int(winner.shape[0])
         if self.needs_bids and getattr(outcome, "bids", None) is None:
             raise ValueError(

@@ -311,6 +311,10 @@ def estimate_privacy_loss(
     if disclosure is not None or whose != "winner" or audience != "outsider":
         from ._disclosed import estimate_disclosed
 
+        # the arrays the disclosed estimate reads besides the winner's (checked likewise)
+        check_outcome_arrays(outcomes, "outcomes", extra=(
+            ("second_value",) if whose == "runner-up" else ()) + ("values", "bids"))
+
         return estimate_disclosed(
             outcomes, disclosure, whose, method=method, level=level, n_resamples=n_resamples,
             subsample_size=subsample_size, k=k, detect_infinite=detect_infinite, rng=gen,
