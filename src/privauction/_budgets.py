@@ -7,32 +7,36 @@ states the estimate, the limit and how to proceed (see
 argument of the function, so a user who means it passes a larger value (or None: no limit);
 there is no global setting.
 
-=================================  ======================================  ==================
-entry point                        estimate                                limit (override)
-=================================  ======================================  ==================
-``simulate``                       peak memory: ``8 n_auctions (4 + kept   4 GiB
-                                   n_bidders) + 8 m (4 n_bidders + 8)``,   (``max_memory=``)
+=================================  =======================================  ==================
+entry point                        estimate                                 limit (override)
+=================================  =======================================  ==================
+``simulate``                       peak bytes ``8 n_auctions (4 + kept      4 GiB
+                                   n_bidders) + 8 m (4 n_bidders + 16)``,   (``max_memory=``)
                                    ``m = min(chunk_size, n_auctions)``,
-                                   ``kept`` = 0, 1 or 2 arrays of
-                                   ``keep``
-``mutual_information``,            memory ``8 n (3 d + 6)``, ``d`` all     4 GiB
-``conditional_mutual_information`` the columns of x, y (and z)             (``max_memory=``)
-                                   neighbour look-ups ``n (k + 1)``        10^9
-                                   (``k = n_neighbors``; ``n`` for         (``max_work=``)
+                                   ``kept`` = 0, 1 or 2 full arrays
+                                   (``keep``)
+``mutual_information``,            bytes ``8 n (6 d + 10)``, ``d`` all the  4 GiB
+``conditional_mutual_information`` columns of x, y (and z)                  (``max_memory=``)
+                                   neighbour look-ups ``n (k + 1)``         10^9
+                                   (``k = n_neighbors``; ``n`` for          (``max_work=``)
                                    ``"binned"``)
-``estimate_mutual_information``,   look-ups ``(n + n_resamples m)          10^9
-``estimate_privacy_loss``          (k + 1)``, ``m`` the subsample size     (``max_work=``)
-``BinnedMI``, ``method="binned"``  the count table: ``8 bins^2`` bytes     4 GiB (none:
-                                   (``max_categories^2`` likewise)         fewer bins)
-``priors.is_mhr``                  ``8 n_grid`` bytes times 6              1 GiB (none)
-``priors.expected_second_given_    ``8 · 64 · w.size`` bytes times 4       1 GiB (none)
-highest``
-=================================  ======================================  ==================
+``estimate_mutual_information``,   the same bytes; look-ups ``(n +          4 GiB, 10^9
+``estimate_privacy_loss``          n_resamples m) (k + 1)``, ``m`` the      (``max_memory=``,
+                                   subsample size                           ``max_work=``)
+``BinnedMI``, ``method="binned"``  the count table, ``8 bins^2`` bytes      4 GiB (none: at
+                                   (``max_categories^2`` likewise)          most 23170 bins)
+``priors.is_mhr``                  ``48 n_grid`` bytes                      1 GiB (none)
+``priors.expected_second_given_    ``4 · 8 · 64 · w.size`` bytes            1 GiB (none:
+highest``                                                                   chunk ``w``)
+=================================  =======================================  ==================
 
-The constants were measured on the development machine (2 cores, 2026-11-30): the memory
-models against ``tracemalloc`` peaks of :func:`privauction.simulate` (within 35 % above, for
-2 to 1000 bidders); the look-up rate of the kNN estimators is about 6·10^6 per CPU second, so
-10^9 look-ups are about three minutes of one core.
+The models were measured on the development machine (2 shared cores, 2026-11-30) by
+``validation/budget_models.py`` (``validation/results/budget_models.txt``): the simulate model
+is 1.0 to 2.0 times the ``tracemalloc`` peak of :func:`privauction.simulate` over 2 to 10^5
+bidders, the three ``keep`` options and five mechanisms (never below it, so an admitted call
+fits its estimate); the estimator model is 1.2 to 1.9 times the peak of the kNN estimates
+(scalars and vectors, MI and conditional MI); the kNN estimators make about 6·10^6 look-ups
+per CPU second at ``n = 10^6``, so 10^9 look-ups are under three minutes of one core.
 """
 
 from __future__ import annotations
@@ -65,13 +69,13 @@ def simulate_memory(n_auctions: int, n_bidders: int, chunk_size: int, kept: int)
     ``(n_auctions, n_bidders)`` arrays) plus the working set of one chunk (the draw, scipy's
     temporaries, the bids and the ranking)."""
     m = min(chunk_size, n_auctions)
-    return 8.0 * n_auctions * (4 + kept * n_bidders) + 8.0 * m * (4 * n_bidders + 8)
+    return 8.0 * n_auctions * (4 + kept * n_bidders) + 8.0 * m * (4 * n_bidders + 16)
 
 
 def estimator_memory(n: int, n_columns: int) -> float:
     """Bytes of a kNN estimate on ``n`` rows of ``n_columns`` columns in all (standardised
     copies, the joint space and its tree, the counts)."""
-    return 8.0 * n * (3 * n_columns + 6)
+    return 8.0 * n * (6 * n_columns + 10)
 
 
 def neighbor_lookups(n_rows: float, n_neighbors: int, *, knn: bool = True) -> float:

@@ -174,7 +174,7 @@ def mutual_information(
         Options of ``"binned"`` (see :class:`BinnedMI`; ``miller_madow`` applies only with
         ``bins`` given); ignored by the other methods.
     max_memory : float or None
-        Bytes the estimate may use, 4 GiB by default, estimated as ``8 n (3 d + 6)`` for ``n``
+        Bytes the estimate may use, 4 GiB by default, estimated as ``8 n (6 d + 10)`` for ``n``
         rows and ``d`` columns in all; None lifts the limit.
     max_work : float or None
         Most neighbour look-ups, ``n (n_neighbors + 1)`` (``n`` for ``"binned"``), 10^9 by

@@ -243,7 +243,7 @@ def estimate_privacy_loss(
         ``(n + n_resamples m) (n_neighbors + 1)`` for ``n`` auctions and subsamples of ``m``
         (``(n + n_resamples m)`` for ``"binned"``; see ``privauction._budgets``).
     max_memory : float or None
-        Bytes the estimate may use, 4 GiB by default, estimated as ``8 n (3 d + 6)`` for ``d``
+        Bytes the estimate may use, 4 GiB by default, estimated as ``8 n (6 d + 10)`` for ``d``
         columns in all; None lifts the limit.
 
     Returns

@@ -336,7 +336,7 @@ def simulate(
         each. The default keeps neither, so the common case stays as fast and small as before.
     max_memory : float or None
         Bytes the call may use at its peak, 4 GiB by default; None lifts the limit. The
-        estimate is ``8 n_auctions (4 + kept n_bidders) + 8 m (4 n_bidders + 8)`` with
+        estimate is ``8 n_auctions (4 + kept n_bidders) + 8 m (4 n_bidders + 16)`` with
         ``m = min(chunk_size, n_auctions)`` and ``kept`` the number of full arrays ``keep``
         asks for (see ``privauction._budgets``).
 
