@@ -279,15 +279,19 @@ def check_max_work(max_work) -> float:
     return check_real(max_work, "max_work", lower=0.0, lower_inclusive=False)
 
 
-def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None,
-                         values: bool = True, extra: tuple = ()) -> tuple:
+def check_outcome_arrays(outcomes, name: str = "outcomes", *, values: bool = True,
+                         extra: tuple = ()) -> tuple:
     """The arrays of an auction outcome, checked: ``(winner, winner_value, price, sold)``.
 
     Every array an :class:`~privauction.Outcomes` (or a result built like one) carries is
     checked where it is used, since numpy arrays stay writable inside a frozen result: the same
-    length and one dimension, real numbers, ``winner`` integer indices in ``[-1, n_bidders)``,
-    and on every sold auction a finite ``winner_value`` and a finite price ``>= 0``. O(n), one
-    pass per array. Errors name ``name`` and the array (``"`outcomes`.`price`"``).
+    length and one dimension, real numbers, ``winner`` integer indices ``>= -1``, and on every
+    sold auction a finite ``winner_value`` and a finite price ``>= 0``. O(n), one pass per
+    array. Errors name ``name`` and the array (``"`outcomes`.`price`"``).
+
+    An object without ``winner`` but with a boolean ``sold`` (pairs of a value and a "price"
+    that are not an auction's, as the scenarios pass) is checked the same way, except that its
+    prices may be negative; ``winner`` is then returned as None.
 
     ``values=False`` leaves out ``winner_value`` (a disclosure reads only winners and prices).
     ``extra`` names further arrays the caller will read: ``"second_value"`` (finite on sold
@@ -299,19 +303,24 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None,
         When an array is missing or not of real numbers (booleans refused for ``winner``,
         ``winner_value`` and ``price``).
     ValueError
-        On unequal lengths, wrong dimensions, an out-of-range winner or a non-finite or
-        negative value or price on a sold auction (naming the first such auction).
+        On unequal lengths, wrong dimensions, a winner below -1 or a non-finite value or a
+        non-finite or negative price on a sold auction (naming the first such auction).
     """
+    auction = hasattr(outcomes, "winner")
+    first = "winner" if auction else "sold"
+    fields = (first, "winner_value", "price") if values else (first, "price")
     arrays = {}
-    for field in ("winner", "winner_value", "price") if values else ("winner", "price"):
+    for field in fields:
         if not hasattr(outcomes, field):
             raise TypeError(
                 f"`{name}` must be a privauction.Outcomes (from privauction.simulate); got "
                 f"{type(outcomes).__name__} without `{field}`"
             )
         arr = np.asarray(getattr(outcomes, field))
-        if arr.dtype.kind not in ("iu" if field == "winner" else "iuf"):
-            kind = "integer bidder indices" if field == "winner" else "real numbers"
+        kinds = {"winner": "iu", "sold": "b"}.get(field, "iuf")
+        if arr.dtype.kind not in kinds:
+            kind = {"winner": "integer bidder indices", "sold": "booleans"}.get(
+                field, "real numbers")
             raise TypeError(
                 f"`{name}`.`{field}` must be an array of {kind}; got dtype {arr.dtype}"
                 + (" (a price array of booleans or strings is not a price)"
@@ -323,27 +332,28 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None,
                 f"{arr.shape}"
             )
         arrays[field] = arr
-    n = arrays["winner"].shape[0]
-    for field in ("winner_value", "price") if values else ("price",):
+    n = arrays[first].shape[0]
+    for field in fields[1:]:
         if arrays[field].shape[0] != n:
             raise ValueError(
-                f"`{name}`.`{field}` must have one entry per auction like `winner` ({n}); got "
+                f"`{name}`.`{field}` must have one entry per auction like `{first}` ({n}); got "
                 f"{arrays[field].shape[0]}"
             )
-    winner = arrays["winner"]
-    if n and (winner.min() < -1 or (n_bidders is not None and winner.max() >= n_bidders)):
-        top = "" if n_bidders is None else f", below n_bidders = {n_bidders}"
-        bad = int(np.flatnonzero((winner < -1) | (
-            winner >= (n_bidders if n_bidders is not None else np.iinfo(winner.dtype).max)))[0])
-        raise ValueError(
-            f"`{name}`.`winner` must hold bidder indices >= -1 (-1: unsold){top}; got "
-            f"{int(winner[bad])} in auction {bad}"
-        )
-    sold = winner >= 0
+    winner = arrays.get("winner")
+    if winner is not None:
+        if n and winner.min() < -1:
+            bad = int(np.flatnonzero(winner < -1)[0])
+            raise ValueError(
+                f"`{name}`.`winner` must hold bidder indices >= -1 (-1: unsold); got "
+                f"{int(winner[bad])} in auction {bad}"
+            )
+        sold = winner >= 0
+    else:
+        sold = arrays["sold"]
     all_sold = bool(sold.all())
     value = np.asarray(arrays["winner_value"], dtype=float) if values else None
     price = np.asarray(arrays["price"], dtype=float)
-    checks = [("price", price, 0.0)]
+    checks = [("price", price, 0.0 if auction else -np.inf)]
     if values:
         checks.append(("winner_value", value, -np.inf))
     if "second_value" in extra:
@@ -359,10 +369,11 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None,
         if on_sold.size and not (on_sold.min() >= low and -np.inf < on_sold.min()
                                  and on_sold.max() < np.inf):
             bad = int(np.flatnonzero(sold & ~((arr >= low) & np.isfinite(arr)))[0])
-            rule = "finite and >= 0" if field == "price" else "finite"
+            rule = "finite and >= 0" if low == 0.0 else "finite"
+            won = f" (won by bidder {int(winner[bad])})" if winner is not None else ""
             raise ValueError(
                 f"`{name}`.`{field}` must be {rule} on every sold auction; got {arr[bad]} in "
-                f"auction {bad} (won by bidder {int(winner[bad])})"
+                f"auction {bad}{won}"
             )
     for field in ("values", "bids"):
         matrix = getattr(outcomes, field, None) if field in extra else None
@@ -374,8 +385,8 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, n_bidders=None,
                 f"`{name}`.`{field}` must have one row per auction ({n}); got shape "
                 f"{matrix.shape}"
             )
-    if hasattr(outcomes, "sold") and not isinstance(getattr(type(outcomes), "sold", None),
-                                                    property):  # a property derives it
+    if auction and hasattr(outcomes, "sold") and not isinstance(
+            getattr(type(outcomes), "sold", None), property):  # a property derives it
         given = np.asarray(outcomes.sold)
         if given.dtype.kind != "b" or given.shape != sold.shape:
             raise TypeError(

@@ -281,7 +281,8 @@ def estimate_privacy_loss(
     >>> est.ci_low < 0.3069 < est.ci_high
     True
     """
-    if isinstance(outcomes, type) or not hasattr(outcomes, "winner"):
+    if isinstance(outcomes, type) or not (hasattr(outcomes, "winner")
+                                          or hasattr(outcomes, "sold")):
         raise TypeError(
             "`outcomes` must be a privauction.Outcomes from privauction.simulate; got "
             f"{type(outcomes).__name__ if not isinstance(outcomes, type) else outcomes.__name__}"
