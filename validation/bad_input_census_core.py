@@ -78,6 +78,9 @@ def main(argv=None) -> int:
         "by kind of bad input:",
         by_kind.to_string(),
     ]
+    slowest = table.nlargest(5, "seconds")
+    lines += ["", "slowest calls (wall, in a forked child):"]
+    lines += [f"  {row.seconds:6.2f} s  {row.entry}: {row.label}" for row in slowest.itertuples()]
     unclear = table[table["outcome"] != "clear"]
     if len(unclear):
         lines += ["", "not clear:"]

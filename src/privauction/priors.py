@@ -357,10 +357,11 @@ def expected_second_given_highest(prior, n_bidders: int, w):
     if not math.isfinite(low):
         raise ValueError("`prior` must have a support bounded below for this quantity")
     n_bidders = check_int(n_bidders, "n_bidders", minimum=2)
-    w = np.atleast_1d(_points(w, "w"))
-    check_budget(4 * 8.0 * 64 * w.size, GRID_LIMIT_BYTES, unit="bytes",
-                 what=f"`w` of {w.size:,} points (64 quadrature nodes each)",
+    size = int(np.size(w))  # before the O(size) checks: a broadcast view may be huge
+    check_budget(4 * 8.0 * 64 * size, GRID_LIMIT_BYTES, unit="bytes",
+                 what=f"`w` of {size:,} points (64 quadrature nodes each)",
                  advice="evaluate it in chunks of fewer points")
+    w = np.atleast_1d(_points(w, "w"))
     nodes, weights = _GAUSS_LEGENDRE_64
     half = (w - low)[:, None] / 2.0
     s = low + half * (nodes[None, :] + 1.0)

@@ -309,6 +309,8 @@ def estimate_privacy_loss(
     if method != "observer":
         _check_budgets(n, n_sold, k, n_resamples, subsample_size, method, work_limit,
                        memory_limit)
+        if subsample_size is not None:  # a given size is checked before any work
+            sold_subsample_size(n, k, n_sold / n, subsample_size)
     if disclosure is not None or whose != "winner" or audience != "outsider":
         from ._disclosed import estimate_disclosed
 
