@@ -22,6 +22,8 @@ LAYERS = {
     "_validation": 0,
     "_budgets": 0,          # the work-budget estimates of the core entry points
     "_version": 0,          # `__version__`, metadata read from the package root
+    "_progress": 0,         # progress bars (tqdm) for long loops at every layer
+    "plotting": 0,          # the figure style and helpers: matplotlib only, used from layer 8 up
     "priors": 1,
     "disclosure": 1,        # the Disclosure contract and built-ins: pure functions of outcomes
     "theory": 2,            # closed forms, quadratures, posteriors of both papers
@@ -33,7 +35,6 @@ LAYERS = {
     "sweep": 7,
     "audit": 8,
     "frontier": 8,
-    "plotting": 8,
     "demo": 8,
     "scenarios": 9,
     "report": 10,

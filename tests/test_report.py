@@ -65,4 +65,10 @@ def test_estimate_figure_handles_infinite_and_missing_values():
     rows.loc[1, ["estimate", "ci_low", "ci_high"]] = float("inf")
     rows.loc[0, "analytical"] = float("nan")
     fig = estimate_figure(rows, "t")
+    # both rows lack what the unit-free axes need (a finite estimate, a finite nonzero
+    # analytical value): none is drawn and the figure says so (it used to plot the first on a
+    # value axis that mixed units; issue 14)
+    assert "no check with a finite estimate" in fig.axes[0].texts[0].get_text()
+    rows.loc[0, "analytical"] = 0.3
+    fig = estimate_figure(rows, "t")
     assert len(fig.axes[0].get_yticklabels()) == 1

@@ -3,8 +3,9 @@
 Simulate auction mechanisms against simulated bidders and an outside observer who sees the
 winner's identity and price, estimate the winner's privacy loss (mutual information between
 winner value and price, in nats) with honest intervals, and hold it against the analytical
-values proved in Eilat, Eliaz & Mu, "Privacy Preserving Auctions", and in "Optimal
-Privacy-Constrained Mechanisms".
+values proved in Ran Eilat, Kfir Eliaz & Xiaosheng Mu, "Privacy Preserving Auctions" (working
+paper), and in the same authors' "Optimal Privacy-Constrained Mechanisms" (working paper,
+February 14, 2019; published as "Bayesian Privacy", Theoretical Economics 16: 1557-1603, 2021).
 
 Examples
 --------

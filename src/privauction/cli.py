@@ -68,7 +68,7 @@ def _out_dir(text: str) -> Path:
     return path
 
 
-def _writable(out: Path) -> Path:
+def _writable(out: Path, flag: str = "--out") -> Path:
     """Create ``out`` and check that a file can be written there (one-line usage error if not)."""
     try:
         out.mkdir(parents=True, exist_ok=True)
@@ -76,7 +76,7 @@ def _writable(out: Path) -> Path:
         probe.write_text("")
         probe.unlink()
     except OSError as exc:
-        raise _Usage(f"--out {out}: cannot write there ({exc.strerror or exc})") from None
+        raise _Usage(f"{flag} {out}: cannot write there ({exc.strerror or exc})") from None
     return out
 
 
@@ -88,6 +88,24 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be an integer >= 1; got {value}")
     return value
+
+
+def _dpi(text: str) -> int:
+    value = _positive_int(text)
+    if not 50 <= value <= 1200:
+        raise argparse.ArgumentTypeError(f"must be an integer in [50, 1200]; got {value}")
+    return value
+
+
+def _add_figure_arguments(p, what: str) -> None:
+    """``--figures DIR --format {png,pdf,svg} --dpi N`` of every command that draws."""
+    p.add_argument("--figures", type=_out_dir, default=None, metavar="DIR",
+                   help=f"also write {what} as files in DIR (one file per figure, named for "
+                        "what it shows)")
+    p.add_argument("--format", choices=("png", "pdf", "svg"), default="png",
+                   help="file format of --figures (default png)")
+    p.add_argument("--dpi", type=_dpi, default=150, metavar="N",
+                   help="resolution of PNG figures (default 150)")
 
 
 def _seed(text: str) -> int:
@@ -135,6 +153,7 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--no-report", action="store_true", help="skip report.html")
     common.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                         help="progress bar on stderr (default: when stderr is a terminal)")
+    _add_figure_arguments(common, "the report's figures")
 
     p = sub.add_parser(
         "run", parents=[common], help="run one claim",
@@ -217,10 +236,8 @@ def _add_audit_parser(sub) -> None:
     p.add_argument("--seed", type=_seed, default=0, metavar="S", help="root seed (default 0)")
     p.add_argument("--out", type=_out_dir, default=Path("privauction-audit"), metavar="DIR",
                    help="output directory (default ./privauction-audit)")
-    p.add_argument("--figures", type=_out_dir, default=None, metavar="DIR",
-                   help="also save the report's figures as files in DIR")
-    p.add_argument("--format", choices=["png", "pdf", "svg"], default="png",
-                   help="file format of --figures (default png)")
+    _add_figure_arguments(p, "the report's figures (value_density, gpv_diagnostics, "
+                             "frontier)")
     p.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                    help="progress bar on stderr (default: when stderr is a terminal)")
 
@@ -291,7 +308,7 @@ def _print_checks(results, *, only_failed: bool = False) -> None:
               f"[{_fmt(r['ci_low'])}, {_fmt(r['ci_high'])}]  ({r['rule']}{extra})")
 
 
-def _write_outputs(results, errors, out: Path, meta: dict, report: bool) -> None:
+def _write_outputs(results, errors, out: Path, meta: dict, report: bool, args=None) -> None:
     out.mkdir(parents=True, exist_ok=True)
     results.to_csv(out / "results.csv", index=False)
     try:
@@ -305,10 +322,15 @@ def _write_outputs(results, errors, out: Path, meta: dict, report: bool) -> None
         frame.to_parquet(out / "results.parquet", index=False)
     except ImportError:
         pass
-    if report:
-        from .report import write_report
+    figures = getattr(args, "figures", None)
+    if report or figures is not None:
+        from .report import build_report
 
-        write_report(results, out / "report.html", errors=errors, meta=meta)
+        page = build_report(results, errors=errors, meta=meta, figures_dir=figures,
+                            figure_format=args.format if figures else "png",
+                            dpi=args.dpi if figures else 150)
+        if report:
+            (out / "report.html").write_text(page, encoding="utf-8")
 
 
 def _meta(args, names, quick, elapsed, n_jobs) -> dict:
@@ -341,6 +363,8 @@ def _run(args, names, quick: bool, overrides: dict, n_jobs: int, resume: bool) -
         known = ", ".join(registry.names())
         raise _Usage(f"no claim named {', '.join(map(repr, unknown))}; registered: {known}")
     out = _writable(args.out)
+    if args.figures is not None:
+        _writable(args.figures, "--figures")
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     start = time.perf_counter()
     try:
@@ -354,7 +378,7 @@ def _run(args, names, quick: bool, overrides: dict, n_jobs: int, resume: bool) -
         raise _Usage(str(exc).replace("`n_auctions`", "--n-auctions")) from None
     elapsed = time.perf_counter() - start
     meta = _meta(args, names, quick, elapsed, n_jobs)
-    _write_outputs(results, errors, out, meta, report=not args.no_report)
+    _write_outputs(results, errors, out, meta, report=not args.no_report, args=args)
     summary = summarise(results, errors)
     claim_width = max((len(str(c)) for c in summary["claim"]), default=10)
     name_width = max((len(str(c)) for c in summary["scenario"]), default=10)
@@ -380,7 +404,8 @@ def _run(args, names, quick: bool, overrides: dict, n_jobs: int, resume: bool) -
     n_inc = int((results["outcome"] == "inconclusive").sum()) if len(results) else 0
     print(f"{n_ok} of {len(summary)} claims pass ({n_checks_ok} of {len(results)} checks"
           + (f", {n_inc} inconclusive" if n_inc else "") + f") in {elapsed:.1f} s; results in "
-          f"{out}/" + ("" if args.no_report else f", report {out / 'report.html'}"))
+          f"{out}/" + ("" if args.no_report else f", report {out / 'report.html'}")
+          + (f", figures in {args.figures}/" if args.figures is not None else ""))
     return _exit_status(summary, errors, registry)
 
 
@@ -425,7 +450,7 @@ def _run_replicated(args, overrides) -> int:
     elapsed = time.perf_counter() - start
     meta = _meta(args, [args.name], args.quick, elapsed, args.jobs)
     meta["command"] += f" (replications: {args.replications})"
-    _write_outputs(results, {}, out, meta, report=not args.no_report)
+    _write_outputs(results, {}, out, meta, report=not args.no_report, args=args)
     if "error" in results:
         for error in results["error"].dropna().unique():
             if error:
@@ -575,10 +600,7 @@ def _add_frontier_parser(sub) -> None:
                    help="output directory (default ./privauction-results/frontier)")
     p.add_argument("--jobs", "-j", type=_positive_int, default=1, metavar="J",
                    help="worker processes, one mechanism each (default 1)")
-    p.add_argument("--figures", type=_out_dir, default=None, metavar="DIR",
-                   help="also write the frontier figure to DIR/frontier_n{N}.{FORMAT}")
-    p.add_argument("--format", choices=("png", "pdf", "svg"), default="png",
-                   help="figure format for --figures (default png)")
+    _add_figure_arguments(p, "the frontier figure (frontier_n{N}.{FORMAT})")
     p.add_argument("--no-report", action="store_true", help="skip report.html")
 
 
@@ -601,7 +623,7 @@ def _cmd_frontier(args) -> int:
                                 mechanisms.ZeroKLottery(2.0)]
     rules = args.disclosures or [_frontier_disclosure(d) for d in _FRONTIER_DEFAULT_DISCLOSURES]
     out = _writable(args.out or Path("privauction-results") / "frontier")
-    figures = _writable(args.figures) if args.figures is not None else None
+    figures = _writable(args.figures, "--figures") if args.figures is not None else None
     start = time.perf_counter()
     try:
         with warnings.catch_warnings():
@@ -619,13 +641,11 @@ def _cmd_frontier(args) -> int:
     title = f"Disclosure frontier: {prior_label}, n = {args.n_bidders}"
     written = [out / "frontier.csv"]
     if figures is not None:
-        import matplotlib.pyplot as plt
+        from .plotting import save_figure
 
         fig = plot_disclosure_frontier(table, title=title)
-        path = figures / f"frontier_n{args.n_bidders}.{args.format}"
-        fig.savefig(path, format=args.format, dpi=150, bbox_inches="tight")
-        plt.close(fig)
-        written.append(path)
+        written.append(save_figure(fig, figures / f"frontier_n{args.n_bidders}.{args.format}",
+                                   format=args.format, dpi=args.dpi))
     if not args.no_report:
         from .frontier_report import write_frontier_report
 
@@ -702,7 +722,7 @@ def _cmd_audit(args) -> int:
     n_jobs = args.jobs or max(1, min(2, os.cpu_count() or 1))
     progress = sys.stderr.isatty() if args.progress is None else args.progress
     out = _writable(args.out)
-    figures_dir = _writable(args.figures) if args.figures is not None else None
+    figures_dir = _writable(args.figures, "--figures") if args.figures is not None else None
     start = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always", au.DroppedRowsWarning)
@@ -747,8 +767,11 @@ def _cmd_audit(args) -> int:
             "runtime": f"{elapsed:.1f} s"}
     figures = audit_figures(fit, table)
     if figures_dir is not None:
+        from .plotting import save_figure
+
         for stem, fig in figures.items():
-            fig.savefig(figures_dir / f"{stem}.{args.format}", bbox_inches="tight")
+            save_figure(fig, figures_dir / f"{stem}.{args.format}", format=args.format,
+                        dpi=args.dpi, close=False)
     write_audit_report(fit, table, out / "report.html", cleaning=cleaning, meta=meta,
                        figures=figures)
     shown = summary[["mechanism", "disclosure", "revenue", "revenue_low", "revenue_high",

@@ -23,6 +23,7 @@ from ._validation import check_int, check_probability, check_rng
 from .disclosure import Disclosure
 from .estimators import InfinitePrivacyLossWarning, estimate_privacy_loss
 from .mechanisms import Mechanism
+from .plotting import mechanism_label
 from .privacy import WHOSE, check_audience, check_whose, privacy_loss
 from .simulator import simulate
 from .sweep import run_sweep
@@ -75,6 +76,7 @@ def frontier_cell(rng, *, mechanism, disclosures, prior, n_bidders, n_auctions, 
     table["n_auctions"] = int(n_auctions)
     table["level"] = float(level)
     table["audience"] = audience
+    table["mechanism_label"] = mechanism_label(mechanism, prior)   # the reserve used
     return table
 
 
@@ -82,7 +84,7 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
                         rng=0, whose=WHOSE, audience: str = "outsider", level: float = 0.95,
                         n_replications: int = 1,
                         backend: str = "serial", n_jobs: int | None = None, store=None,
-                        progress: bool = False) -> pd.DataFrame:
+                        progress: bool | None = None) -> pd.DataFrame:
     """Revenue, welfare and privacy losses for every mechanism × disclosure, with intervals.
 
     Parameters
@@ -102,7 +104,8 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
     level : float
         Confidence level of every interval.
     n_replications, backend, n_jobs, store, progress
-        Passed to :func:`privauction.sweep.run_sweep`.
+        Passed to :func:`privauction.sweep.run_sweep` (``progress=None``: a bar over the
+        cells when stderr is a terminal).
 
     Returns
     -------
@@ -111,7 +114,8 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
         ``cell``, ``replication``, ``seed`` and ``spawn_key``, the labels ``mechanism`` and
         ``disclosure``, then ``quantity`` (``revenue``, ``welfare``, ``privacy_loss``),
         ``whose``, ``estimate``, ``ci_low``, ``ci_high``, ``analytical`` (NaN where none is
-        known), ``infinite``, ``n_auctions``, ``level`` and ``audience``.
+        known), ``infinite``, ``n_auctions``, ``level``, ``audience`` and
+        ``mechanism_label`` (the mechanism with the reserve it used, for figures).
 
     Examples
     --------
@@ -163,19 +167,28 @@ def plot_disclosure_frontier(table: pd.DataFrame, *, title: str | None = None):
 
     One marker per mechanism, one colour per disclosure, horizontal bars the loss's interval
     and vertical bars the revenue's; an infinite loss is drawn at the right edge, at ``∞``.
-    Returns a matplotlib Figure.
+    Returns a matplotlib Figure, drawn in :func:`privauction.plotting.style`.
     """
     import matplotlib.pyplot as plt
 
+    from . import plotting
+
+    with plotting.style():
+        return _plot_frontier(table, title, plt, plotting)
+
+
+def _plot_frontier(table, title, plt, plotting):
+    """The body of :func:`plot_disclosure_frontier`, run inside the style."""
     losses = table[table["quantity"] == "privacy_loss"]
     revenue = table[table["quantity"] == "revenue"].set_index(["mechanism", "disclosure"])
     people = [w for w in WHOSE if w in set(losses["whose"])]
-    fig, axes = plt.subplots(1, len(people), figsize=(4.2 * len(people), 4.2), sharey=True,
-                             squeeze=False)
+    fig, axes = plotting.subplots(1, len(people), height=3.4, sharey=True, squeeze=False)
     x_inf = 1.0
     colours = {d: plt.get_cmap("tab10")(i % 10)
                for i, d in enumerate(dict.fromkeys(losses["disclosure"]))}
     markers = {m: "osD^vP*X"[i % 8] for i, m in enumerate(dict.fromkeys(losses["mechanism"]))}
+    names = (dict(zip(losses["mechanism"], losses["mechanism_label"], strict=True))
+             if "mechanism_label" in losses else {m: m for m in markers})
     for ax, person in zip(axes[0], people, strict=True):
         mine = losses[losses["whose"] == person]
         # each person's own scale (the runner-up's losses can be 20 times the winner's)
@@ -193,15 +206,15 @@ def plot_disclosure_frontier(table: pd.DataFrame, *, title: str | None = None):
                         capsize=2)
         ax.axvline(x_inf, color="0.7", lw=0.8, ls=":")
         ax.set_xlabel(f"{person}'s privacy loss (nats)")
+        ax.set_title(person)
         ticks = [t for t in ax.get_xticks() if 0 <= t < 0.95 * x_inf]
         ax.set_xticks([*ticks, x_inf], [*(f"{t:g}" for t in ticks), "∞"])
         ax.set_xlim(left=min(0.0, float(mine["ci_low"].min())) - 0.02 * x_inf,
                     right=1.05 * x_inf)
-    axes[0][0].set_ylabel("revenue per auction")
+    axes[0][0].set_ylabel("revenue per auction (prior's units)")
     handles = [plt.Line2D([], [], color=c, marker="s", ls="", label=d) for d, c in colours.items()]
-    handles += [plt.Line2D([], [], color="0.3", marker=mk, ls="", label=m)
+    handles += [plt.Line2D([], [], color="0.3", marker=mk, ls="", label=names[m])
                 for m, mk in markers.items()]
-    fig.legend(handles=handles, loc="lower center", ncol=3, fontsize=7, frameon=False)
+    fig.legend(handles=handles, loc="outside lower center", ncol=2)
     fig.suptitle(title or "Disclosure frontier: revenue against privacy loss")
-    fig.tight_layout(rect=(0, 0.06 + 0.03 * (len(handles) // 3), 1, 0.95))
     return fig

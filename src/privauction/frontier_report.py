@@ -2,7 +2,7 @@
 
 :func:`frontier_section` turns a table of :func:`privauction.disclosure_frontier` into HTML: the
 frontier figure (revenue against each person's privacy loss, embedded with
-:func:`privauction.report.figure_to_data_uri`) and one table per mechanism, a row per
+:func:`privauction.plotting.figure_html`) and one table per mechanism, a row per
 disclosure with revenue, welfare and every person's loss (estimate, interval, analytical value
 where one is known). :func:`write_frontier_report` writes it as a page, as ``privauction
 frontier`` does.
@@ -28,9 +28,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from . import plotting
 from .frontier import plot_disclosure_frontier
 from .privacy import WHOSE
-from .report import _CSS, _fmt, _img, figure_to_data_uri
+from .report import _CSS, _fmt
 
 __all__ = ["frontier_section", "write_frontier_report"]
 
@@ -38,7 +39,8 @@ __all__ = ["frontier_section", "write_frontier_report"]
 def _interval(row) -> str:
     if bool(row.get("infinite", False)) or not np.isfinite(row["estimate"]):
         return "&infin;"
-    return f"{_fmt(row['estimate'])} [{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}]"
+    # two lines (estimate, interval): the table then fits the page
+    return f"{_fmt(row['estimate'])}<br>[{_fmt(row['ci_low'])}, {_fmt(row['ci_high'])}]"
 
 
 def _mechanism_table(rows: pd.DataFrame) -> str:
@@ -95,10 +97,18 @@ def frontier_section(table: pd.DataFrame, *, title: str = "Disclosure frontier",
         + ". Analytical values where one is known (&mdash; where none is).</p>"
     )
     if plots and len(table):
-        parts.append(_img(figure_to_data_uri(plot_disclosure_frontier(table, title=title)),
-                          f"{title}: revenue against each person's privacy loss"))
+        n = int(table["n_auctions"].iloc[0])
+        parts.append(plotting.figure_html(
+            plot_disclosure_frontier(table, title=title),
+            f"{title}: revenue per auction against each person's privacy loss (nats), one "
+            f"marker per mechanism, one colour per disclosure; {n:,} simulated auctions per "
+            f"mechanism; bars: {level:.0%} intervals (revenue: normal interval of the mean; "
+            "privacy loss: the estimator's interval, see the tables); an infinite loss is "
+            "drawn at ∞."))
     for mechanism, rows in table.groupby("mechanism", sort=False):
-        parts.append(f"<h3><code>{html.escape(str(mechanism))}</code></h3>")
+        label = (rows["mechanism_label"].iloc[0] if "mechanism_label" in rows
+                 else mechanism)   # with the reserve actually used
+        parts.append(f"<h3><code>{html.escape(str(label))}</code></h3>")
         parts.append(_mechanism_table(rows))
     parts.append("</section>")
     return "\n".join(parts)

@@ -517,7 +517,7 @@ def run_sweep(
     client=None,
     store=None,
     overwrite: bool = False,
-    progress: bool = True,
+    progress: bool | None = None,
     keys=None,
 ) -> pd.DataFrame:
     """Run ``func`` over a parameter grid × replications and return one tidy table.
@@ -550,8 +550,8 @@ def run_sweep(
         computes only the missing tasks. Extra or fewer ``n_replications`` reuse what is there.
     overwrite : bool
         Discard a store written by a different sweep instead of refusing it.
-    progress : bool
-        Show a tqdm progress bar (on stderr).
+    progress : bool, optional
+        A tqdm progress bar on stderr; the default (None) shows one when stderr is a terminal.
     keys : sequence of tuples of int, optional
         A stable key per cell: task ``(cell, r)`` then draws from ``SeedSequence(seed,
         spawn_key=(*keys[cell], r))``, so a cell's numbers do not depend on its position in the
@@ -636,7 +636,10 @@ def run_sweep(
 
     from tqdm.auto import tqdm
 
-    bar = tqdm(total=len(all_tasks), initial=len(done), disable=not progress, unit="task",
+    from ._progress import show_progress
+
+    bar = tqdm(total=len(all_tasks), initial=len(done), disable=not show_progress(progress),
+               unit="task",
                desc=f"sweep {getattr(func, '__name__', 'func')}")
     try:
         if pending:

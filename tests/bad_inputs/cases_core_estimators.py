@@ -175,6 +175,7 @@ CASES += [
                "type"),
     *_epl_vary("detect_infinite", [("str", "yes"), ("None", None), ("int 2", 2)], "type"),
     *_epl_vary("rng", BAD_RNGS, "type"),
+    *_epl_vary("progress", [("str 'yes'", "yes"), ("int 2", 2)], "type"),
     *_epl_vary("workers", [("0", 0), ("bool", True), ("str", "1")], "type"),
     *_epl_vary("disclosure", [("str", "rounded"), ("the class RoundedPrice", dc.RoundedPrice),
                               ("a function", lambda out, rng: out.price[:, None])], "type"),

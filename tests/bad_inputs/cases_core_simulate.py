@@ -39,6 +39,7 @@ CASES = [
     *_vary("keep", [("int 1", 1), ("bool", True), ("list", ["values"])], "type"),
     *_vary("keep", [("'value'", "value"), ("''", "")], "support"),
     *_vary("rng", BAD_RNGS, "type"),
+    *_vary("progress", [("str 'yes'", "yes"), ("int 2", 2)], "type"),
     *_vary("mechanism", [
         ("the class SecondPrice", pa.mechanisms.SecondPrice),
         ("the class ReservePrice", pa.mechanisms.ReservePrice),

@@ -242,7 +242,7 @@ def _bootstrap_replicate(rng, *, values, settings, rows, n_values, n_auctions,
 
 def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_bidders=None,
           n_bootstrap: int = 10, ci: float = 0.9, method: str = "mixed",
-          backend: str = "serial", n_jobs: int | None = None, progress: bool = False
+          backend: str = "serial", n_jobs: int | None = None, progress: bool | None = None
           ) -> pd.DataFrame:
     """Audit mechanisms and disclosures in the market whose values ``fit`` recovered.
 
@@ -272,7 +272,8 @@ def audit(fit: ValueFit, *, n_auctions: int = 20_000, rng=0, mechanisms=None, n_
         Estimator of a privacy loss with no analytical value
         (see :func:`privauction.estimate_privacy_loss`).
     backend, n_jobs, progress
-        Passed to :func:`privauction.sweep.run_sweep` for the bootstrap.
+        Passed to :func:`privauction.sweep.run_sweep` for the bootstrap (``progress=None``: a
+        bar over the replicates when stderr is a terminal).
 
     Returns
     -------

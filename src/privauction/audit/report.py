@@ -1,12 +1,13 @@
 """The audit's self-contained HTML report: recovered values, GPV diagnostics, the frontier.
 
 One page, no files beside it (figures are PNGs embedded by
-:func:`privauction.report.figure_to_data_uri`): the data and their cleaning, the model in words
-(:data:`privauction.audit.MODEL` as filled in by the fit), the recovered value density, the GPV
-diagnostics (the recovered inverse bid function per number of bidders, which the model needs
-increasing), the market's revenue-privacy frontier (each mechanism and disclosure, averaged
-over the market's mix of auction sizes, against the winner's, runner-up's and a bidder's
-privacy loss) and the full audit table. Built by ``privauction audit``; usable on its own::
+:func:`privauction.plotting.figure_html`, at print width): the data and their cleaning, the
+model in words (:data:`privauction.audit.MODEL` as filled in by the fit), the recovered value
+density, the GPV diagnostics (the recovered inverse bid function per number of bidders, which
+the model needs increasing), the market's revenue-privacy frontier (each mechanism and
+disclosure, averaged over the market's mix of auction sizes, against the winner's,
+runner-up's and a bidder's privacy loss) and the full audit table. Built by
+``privauction audit``; usable on its own::
 
     fit = pa.audit.recover_values(bids, auction="auctionid", bid="actual_bid")
     table = pa.audit.audit(fit)
@@ -22,7 +23,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..report import _CSS, _fmt, _img, figure_to_data_uri
+from .. import plotting
+from ..report import _CSS, _fmt
 from .audit import WHOSE_COLUMNS
 
 __all__ = ["audit_figures", "build_audit_report", "market_summary", "write_audit_report",
@@ -105,10 +107,8 @@ def _short(mechanism: str, disclosure: str) -> str:
 
 
 def _density_figure(fit):
-    import matplotlib.pyplot as plt
-
     values = fit.values
-    fig, ax = plt.subplots(figsize=(7.5, 4.2))
+    fig, ax = plotting.subplots(height=3.4)
     logs = np.log10(values["pseudo_value"].to_numpy(dtype=float))
     bins = np.linspace(logs.min(), logs.max(), 80)
     ax.hist(logs, bins=bins, density=True, alpha=0.45, color="#1f77b4",
@@ -118,12 +118,11 @@ def _density_figure(fit):
     grid = np.linspace(logs.min(), logs.max(), 600)
     v = 10.0 ** grid
     ax.plot(grid, fit.prior.pdf(v) * v * math.log(10), color="black", lw=1.3,
-            label="fit.prior (density of log10 value)")
-    ax.set_xlabel("log10 of the homogenised value or bid")
-    ax.set_ylabel("density")
+            label=r"fit.prior (density of $\log_{10}$ value)")
+    ax.set_xlabel(r"$\log_{10}$ of the homogenised value or bid (bid units)")
+    ax.set_ylabel(r"density (per unit of $\log_{10}$)")
     ax.set_title("Recovered value distribution")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
+    ax.legend()
     return fig
 
 
@@ -131,7 +130,7 @@ def _gpv_figure(fit, max_points: int = 2000):
     import matplotlib.pyplot as plt
 
     values = fit.values
-    fig, ax = plt.subplots(figsize=(7.5, 4.6))
+    fig, ax = plotting.subplots(height=3.8)
     rng = np.random.default_rng(0)   # which points are drawn only: a fixed thinning
     sizes = sorted(values["n_bidders"].unique())
     cmap = plt.get_cmap("viridis", max(len(sizes), 2))
@@ -149,19 +148,19 @@ def _gpv_figure(fit, max_points: int = 2000):
     ax.plot(line, line, color="grey", lw=1, ls="--", label="value = bid")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("homogenised bid")
-    ax.set_ylabel("recovered value (pseudo-value)")
-    ax.set_title("Recovered inverse bid function per number of bidders (x: trimmed, "
-                 "extrapolated)", fontsize=10)
-    ax.legend(fontsize=7, markerscale=3, ncol=2)
-    fig.tight_layout()
+    ax.set_xlabel("homogenised bid (bid units, log scale)")
+    ax.set_ylabel("recovered value (bid units, log scale)")
+    ax.set_title("Recovered inverse bid function per number of bidders $n$\n"
+                 "(dots: kept; crosses: trimmed, value extrapolated)")
+    ax.legend(markerscale=3, ncol=2, title="bidders per auction")
     return fig
 
 
 def _frontier_figure(summary: pd.DataFrame):
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import EngFormatter
 
-    fig, axes = plt.subplots(1, 3, figsize=(14, 4.8), sharey=True)
+    fig, axes = plotting.subplots(1, 3, height=3.6, sharey=True)
     colors = plt.get_cmap("tab10")
     for ax, (name, who) in zip(axes, _LABELS.items(), strict=True):
         x = summary[name].to_numpy(dtype=float)
@@ -183,24 +182,32 @@ def _frontier_figure(summary: pd.DataFrame):
                         fmt="o" if np.isfinite(loss) else ">", color=colors(i % 10),
                         label=_short(r.mechanism, r.disclosure), ms=6, capsize=2)
         ax.axvline(at_inf, color="grey", lw=0.6, ls=":")
-        ax.text(at_inf, ax.get_ylim()[0], " ∞ (revealed)", fontsize=8, va="bottom",
+        ax.text(at_inf, ax.get_ylim()[0], " ∞ (revealed)", va="bottom",
                 rotation=90, color="grey")
-        ax.set_xlabel(f"privacy loss of {who} (nats)")
+        ax.set_xlabel("privacy loss (nats)")
         ax.set_title(f"{who}")
-    axes[0].set_ylabel("expected revenue per auction (market mix)")
+    axes[0].set_ylabel("expected revenue per auction\n(bid units, market mix)")
+    axes[0].yaxis.set_major_formatter(EngFormatter())   # 6 M, not an offset "1e6"
     handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=4, fontsize=8,
-               bbox_to_anchor=(0.5, -0.02))
+    fig.legend(handles, labels, loc="outside lower center", ncol=2)
     fig.suptitle("Revenue-privacy frontier of the market (averaged over its auction sizes)")
-    fig.tight_layout(rect=(0, 0.12, 1, 1))
     return fig
 
 
 def audit_figures(fit, table: pd.DataFrame) -> dict:
     """The report's matplotlib figures by file stem: ``value_density``, ``gpv_diagnostics``,
-    ``frontier``."""
-    return {"value_density": _density_figure(fit), "gpv_diagnostics": _gpv_figure(fit),
-            "frontier": _frontier_figure(market_summary(table))}
+    ``frontier`` (drawn in :func:`privauction.plotting.style`)."""
+    with plotting.style():
+        return {"value_density": _density_figure(fit), "gpv_diagnostics": _gpv_figure(fit),
+                "frontier": _frontier_figure(market_summary(table))}
+
+
+def _sizes(table: pd.DataFrame, meta: dict | None) -> str:
+    n = (meta or {}).get("simulated auctions per cell")
+    b = int(table["n_bootstrap"].max()) if "n_bootstrap" in table and len(table) else 0
+    parts = [f"{int(n):,} simulated auctions per cell" if n is not None else "",
+             f"{b} bootstrap replicates" if b else "no bootstrap"]
+    return ", ".join(p for p in parts if p)
 
 
 def _html_table(frame: pd.DataFrame) -> str:
@@ -211,7 +218,9 @@ def _html_table(frame: pd.DataFrame) -> str:
             f'<td class="num">{_fmt(v)}</td>' if isinstance(v, (int, float, np.number))
             and not isinstance(v, bool) else f"<td>{html.escape(str(v))}</td>" for v in r)
         rows.append(f"<tr>{cells}</tr>")
-    return f"<table><tr>{head}</tr>{''.join(rows)}</table>"
+    # wide tables scroll inside the page instead of running off its right edge
+    return (f'<div style="overflow-x: auto"><table><tr>{head}</tr>{"".join(rows)}</table>'
+            "</div>")
 
 
 def build_audit_report(fit, table: pd.DataFrame, *, cleaning: pd.DataFrame | None = None,
@@ -253,20 +262,24 @@ def build_audit_report(fit, table: pd.DataFrame, *, cleaning: pd.DataFrame | Non
         parts += ["<h3>Cleaning (rows dropped, by rule)</h3>", _html_table(cleaning)]
     parts += [
         "<h2>Model</h2>", f"<pre style='white-space: pre-wrap'>{html.escape(fit.model)}</pre>",
-        "<h2>Recovered values</h2>",
+        '<h2 id="recovered-values">Recovered values</h2>',
         f"<p>Prior support [{prior.support()[0]:.4g}, {prior.support()[1]:.4g}]; quantiles "
         "1/10/50/90/99 %: " + ", ".join(f"{x:.4g}" for x in prior.ppf([.01, .1, .5, .9, .99]))
         + f"; share of bids trimmed (values extrapolated): {fit.share_trimmed:.4f}.</p>",
-        _img(figure_to_data_uri(figures["value_density"]),
-             "Histogram of the GPV pseudo-values and of the bids (homogenised), and the "
-             "density of fit.prior, on a log10 axis."),
+        plotting.figure_html(
+            figures["value_density"],
+            f"Histogram (80 bins, density) of the {len(fit.values)} GPV pseudo-values and of "
+            "the homogenised bids, and the density of fit.prior, on a log10 axis."),
         "<h2>GPV diagnostics</h2>",
         "<p>The model needs the recovered inverse bid function increasing in the bid (no "
         "decreasing steps) and every value at or above its bid.</p>",
         _html_table(fit.diagnostics),
-        _img(figure_to_data_uri(figures["gpv_diagnostics"]),
-             "Recovered value against bid, per number of bidders."),
-        "<h2>Revenue-privacy frontier</h2>",
+        plotting.figure_html(
+            figures["gpv_diagnostics"],
+            "Recovered value against homogenised bid, per number of bidders (at most 2,000 "
+            "bids drawn per number of bidders); crosses: trimmed bids whose value is "
+            "extrapolated."),
+        '<h2 id="frontier">Revenue-privacy frontier</h2>',
         "<p>Each mechanism and disclosure averaged over the market's mix of auction sizes "
         "(weights: the share of auctions with each number of bidders). Privacy loss: "
         "P(sale) · MI(value; what is published | sale), nats (Definition 2 of the auction "
@@ -274,9 +287,13 @@ def build_audit_report(fit, table: pd.DataFrame, *, cleaning: pd.DataFrame | Non
         "fixed participant); ∞ where what is published reveals the value. Intervals: the "
         "bootstrap over auctions (90 %). Today's practice is the first-price auction that "
         "publishes every bid.</p>",
-        _img(figure_to_data_uri(figures["frontier"]),
-             "Expected revenue against the privacy loss of the winner, the runner-up and a "
-             "bidder; right-pointing markers at the dotted line: infinite loss."),
+        plotting.figure_html(
+            figures["frontier"],
+            "Expected revenue against the privacy loss of the winner, the runner-up and a "
+            "bidder, each mechanism and disclosure averaged over the market's auction sizes "
+            f"({_sizes(table, meta)}); bars: 90 % percentile intervals over the bootstrap "
+            "replicates of the value recovery; right-pointing markers at the dotted line: "
+            "infinite loss."),
         _html_table(summary),
         "<h2>Full audit table (per number of bidders)</h2>",
         _html_table(table),

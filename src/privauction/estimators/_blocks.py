@@ -35,7 +35,7 @@ from scipy.special import digamma
 from ._kernels import assign_bands, cell_layout_nd, grid_count_nd, grid_kth_nd
 from ._ksg import ZeroRadiusError, standardized
 from ._mixed import plugin_mi
-from ._neighbors import SortedValues, count_within
+from ._neighbors import SortedValues, count_within, count_within_self
 
 __all__ = [
     "standardized_block",
@@ -64,7 +64,7 @@ def kth_distance(pts: np.ndarray, k: int, *, workers: int = 1) -> np.ndarray:
     """Max-norm distance from each row of ``pts`` to its ``k``-th nearest other row.
 
     Up to 6 columns: the compiled grid search :func:`._kernels.grid_kth_nd` (equal-mass bands,
-    about one point per cell), which returns the k-d tree's numbers (the same floating-point
+    about four points per cell), which returns the k-d tree's numbers (the same floating-point
     operations; tests/test_estimators_kth_grid.py checks it against
     :func:`kth_distance_tree`); where ties crowd its cells, or above 6 columns, the tree.
     """
@@ -99,8 +99,11 @@ def count_ball(block: np.ndarray, radii: np.ndarray, *, strict: bool, workers: i
     q = block if queries is None else queries
     if block.shape[1] == 1:
         col = SortedValues(np.ascontiguousarray(block[:, 0]))
-        o = col.order if queries is None else np.argsort(q[:, 0])
         out = np.empty(q.shape[0], dtype=np.int64)
+        if queries is None:  # the column's own values: the search that starts at each one
+            out[col.order] = count_within_self(col.sorted, radii[col.order], strict=strict)
+            return out
+        o = np.argsort(q[:, 0])
         out[o] = count_within(col, q[o, 0], radii[o], strict=strict)
         return out
     radii = np.ascontiguousarray(radii, dtype=np.float64)
@@ -121,7 +124,7 @@ def count_ball(block: np.ndarray, radii: np.ndarray, *, strict: bool, workers: i
 
 
 _GRID_MAX_COLUMNS = 6
-_KTH_PER_CELL = 1.0  # points per cell of the k-th neighbour grid (1 beat 4 at 10^5 in 2-6 D)
+_KTH_PER_CELL = 4.0  # points per cell of the k-th grid (benchmarks/results/grid_tuning.txt)
 _THREAD_MIN = 20_000  # fewer queries than this are not worth a thread pool
 _GRID_MAX_LOAD = 64.0  # mean size of the cell a point sits in; above it, heavy ties: the tree
 

@@ -228,7 +228,8 @@ def _chain_rule(x, code, y, method, k, workers) -> float:
 
 
 def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resamples,
-                       subsample_size, k, detect_infinite, rng, workers, audience="outsider"):
+                       subsample_size, k, detect_infinite, rng, workers, audience="outsider",
+                       progress=None):
     """``estimate_privacy_loss`` with ``disclosure``, ``whose`` and ``audience`` (arguments
     already checked there, except these three)."""
     whose = _check_whose(whose)
@@ -337,7 +338,7 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
     estimate = statistic(np.arange(n))
     m = sold_subsample_size(n, k, sold_share, subsample_size)
     band = subsample_interval(statistic, n, estimate, level=level, n_resamples=n_resamples,
-                              subsample_size=m, rng=rng)
+                              subsample_size=m, rng=rng, progress=progress)
     if not band.std_error > 0:
         warnings.warn(
             "the subsampling interval has zero width: the subsamples' estimates are all "

@@ -13,8 +13,16 @@ from dataclasses import dataclass
 import numpy as np
 
 from .._budgets import DEFAULT_MAX_MEMORY, DEFAULT_MAX_WORK
-from .._validation import check_int, check_max_memory, check_max_work, check_probability, check_rng
-from ._api import _KNN, CMI_METHODS, METHODS, _check_common, check_method
+from .._validation import (
+    check_int,
+    check_max_memory,
+    check_max_work,
+    check_probability,
+    check_real,
+    check_rng,
+)
+from ._api import _KNN, CMI_METHODS, METHODS, _check_common, _jittered, check_method
+from ._binned import _BINNINGS, check_binned_options
 from ._input import as_blocks, check_sample_budget, log_base
 from ._interval import default_subsample_size, subsample_interval
 from ._result import Estimate
@@ -63,6 +71,11 @@ def estimate_mutual_information(
     standardize: bool = True,
     rng=None,
     workers: int = 1,
+    jitter: float | None = None,
+    bins: int | None = None,
+    binning: str = "equal-mass",
+    max_categories: int = 32,
+    miller_madow: bool = True,
     max_memory: float | None = DEFAULT_MAX_MEMORY,
     max_work: float | None = DEFAULT_MAX_WORK,
 ) -> MutualInformationEstimate:
@@ -103,9 +116,19 @@ def estimate_mutual_information(
     standardize : bool
         Divide each column by its standard deviation (each subsample by its own).
     rng : None, int, SeedSequence or Generator
-        Source of the subsamples.
+        Source of the subsamples (and of the jitter, drawn first).
     workers : int
         Threads for the neighbour searches (-1: all cores).
+    jitter : float, optional
+        As in :func:`mutual_information`: ``jitter × N(0, 1)`` noise added once to every
+        standardised column (of ``z`` too) before anything else, so the estimate equals
+        :func:`mutual_information` (or :func:`conditional_mutual_information`) with the same
+        ``jitter`` and ``rng``, and every subsample sees the same jittered rows.
+    bins, binning, max_categories, miller_madow
+        Options of ``method="binned"``, as in :func:`mutual_information` (``bins=None``: the
+        extrapolated estimate; ``bins`` given: the plug-in on that one histogram, Miller–Madow
+        corrected if ``miller_madow``), used on all rows and on every subsample; ignored by the
+        other methods. With ``z`` (no binned method) they must keep their defaults.
     max_memory, max_work : float or None
         The budgets of :func:`mutual_information` (4 GiB; 10^9 neighbour look-ups, here
         counted over the estimate and its ``n_resamples`` subsamples); None lifts a limit.
@@ -146,6 +169,9 @@ def estimate_mutual_information(
     k, b, workers = _check_common(n_neighbors, base, workers, standardize)
     level = check_probability(ci, "ci")
     n_resamples = check_int(n_resamples, "n_resamples", minimum=10)
+    binned = _binned_options(bins, binning, max_categories, miller_madow, conditional)
+    if jitter is not None:
+        jitter = check_real(jitter, "jitter", lower=0.0)
     gen = check_rng(rng)
     min_rows = k + 1 if method in _KNN else 2
     named = {"x": x, "y": y, "z": z} if conditional else {"x": x, "y": y}
@@ -166,6 +192,8 @@ def estimate_mutual_information(
                        n_neighbors=k if method in _KNN else None)
     if not checked:
         budget(dict(zip(named, blocks, strict=True)))
+    if jitter is not None:  # once, before the subsamples, in the order of the point estimate
+        blocks = tuple(_jittered(blk, jitter, gen) for blk in blocks)
     n = blocks[0].shape[0]
     m = default_subsample_size(n, 20 * (k + 1)) if subsample_size is None else subsample_size
     if m > n // 2 or m < min_rows:
@@ -187,7 +215,8 @@ def estimate_mutual_information(
         fn = METHODS[method]
 
         def statistic(rows):
-            return fn(xb[rows], yb[rows], n_neighbors=k, standardize=std, workers=workers)
+            return fn(xb[rows], yb[rows], n_neighbors=k, standardize=std, workers=workers,
+                      **binned)
 
     estimate = float(statistic(slice(None)))
     band = subsample_interval(statistic, n, estimate, level=level, n_resamples=n_resamples,
@@ -199,3 +228,33 @@ def estimate_mutual_information(
         conditional=conditional, n_resamples=n_resamples, subsample_size=m,
     )
 
+
+
+_BINNED_DEFAULTS = {"bins": None, "binning": "equal-mass", "max_categories": 32,
+                    "miller_madow": True}
+
+
+def _binned_options(bins, binning, max_categories, miller_madow, conditional) -> dict:
+    """The options of ``method="binned"``, checked, as keyword arguments; with ``z`` given
+    (no binned conditional estimator) only their defaults are accepted."""
+    check_binned_options(bins, max_categories, miller_madow)  # with the count-table budget
+    if bins is not None:
+        bins = check_int(bins, "bins", minimum=2)
+    if not isinstance(binning, str):
+        raise TypeError(f"`binning` must be one of {list(_BINNINGS)}; got {binning!r}")
+    if binning not in _BINNINGS:
+        raise ValueError(f"`binning` must be one of {list(_BINNINGS)}; got {binning!r}")
+    max_categories = check_int(max_categories, "max_categories", minimum=1)
+    if not isinstance(miller_madow, (bool, np.bool_)):
+        raise TypeError(f"`miller_madow` must be True or False; got {miller_madow!r}")
+    options = {"bins": bins, "binning": binning, "max_categories": max_categories,
+               "miller_madow": bool(miller_madow)}
+    if conditional:
+        changed = [name for name, value in options.items() if value != _BINNED_DEFAULTS[name]]
+        if changed:
+            raise ValueError(
+                f"`{changed[0]}` applies to method='binned', which has no conditional form; "
+                f"got {changed[0]}={options[changed[0]]!r} with `z` given (leave it at its "
+                "default)"
+            )
+    return options

@@ -40,6 +40,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
+from .._progress import progress_bar
 from .._validation import check_int
 
 __all__ = ["SubsampleInterval", "subsample_interval", "default_subsample_size",
@@ -90,6 +91,10 @@ def sold_subsample_size(n: int, n_neighbors: int, sold_share: float,
     return m
 
 
+#: ``progress=None`` shows a bar over the subsamples from this many rows on.
+PROGRESS_MIN_ROWS = 1_000_000
+
+
 def subsample_interval(
     statistic: Callable[[np.ndarray], float],
     n: int,
@@ -99,11 +104,16 @@ def subsample_interval(
     n_resamples: int,
     subsample_size: int,
     rng: np.random.Generator,
+    progress: bool | None = None,
 ) -> SubsampleInterval:
     """Bias-aware interval for ``estimate`` (the statistic on all ``n`` rows).
 
-    ``statistic(rows)`` evaluates the estimator on the rows with the given indices.
+    ``statistic(rows)`` evaluates the estimator on the rows with the given indices. A progress
+    bar over the subsamples on stderr: ``progress=None`` shows one when stderr is a terminal
+    and ``n >= PROGRESS_MIN_ROWS``; the draws do not depend on it.
     """
+    bar = progress_bar(n_resamples, progress=progress, size=n, threshold=PROGRESS_MIN_ROWS,
+                       desc="subsamples", unit="subsample")
     m = subsample_size
     per_partition = n // m
     values = np.empty(n_resamples)
@@ -113,6 +123,8 @@ def subsample_interval(
         for b in range(min(per_partition, n_resamples - i)):
             values[i] = statistic(perm[b * m : (b + 1) * m])
             i += 1
+            bar.update(1)
+    bar.close()
     se = math.sqrt(m / (n - m)) * float(np.std(values, ddof=1))
     bias = (float(np.mean(values)) - estimate) / (math.sqrt(n / m) - 1.0)
     half = float(stats.t.ppf(0.5 + level / 2.0, df=n_resamples - 1)) * se

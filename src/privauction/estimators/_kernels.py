@@ -157,49 +157,122 @@ def count_sorted_self(v, radii, strict, out):
     """``out[i] = #{j : |v_j − v_i| < r_i}`` (``<=`` unless ``strict``) for a sorted ``v``,
     the point itself included.
 
-    The same exact predicates as :func:`count_sorted`, but each search starts at ``i`` itself
-    and gallops outward (steps 1, 2, 4, …) before bisecting, so that it stays in the few
-    kilobytes around ``i``: about twice as fast as bisecting the whole array at 10^6 points.
+    The same exact predicates as :func:`count_sorted`, but each edge is searched from a guess
+    near it: ``i ∓ r_i ρ``, with ``ρ`` the density of values (per unit length) seen by the
+    previous query, so the search stays in the few kilobytes around the edge and the guess is
+    off by about the square root of the count. From the guess the search gallops (steps
+    1, 2, 4, …) until it brackets the edge, then bisects without branches
+    (:func:`_first_below`). Any guess gives the same result: the predicates are monotone
+    along the sorted values (subtraction rounds monotonically).
     """
     n = v.shape[0]
+    ns = not strict
+    rho = 0.0  # values per unit length near the previous query (0: unknown)
     for i in range(n):
         c = v[i]
         r = radii[i]
         if strict and not r > 0:
             out[i] = 0
             continue
-        # lower edge: first j <= i with c - v[j] < r (<= r); v[i] itself qualifies.
-        hi = i
+        span = r * rho  # expected number of values within r on each side
+        gl, gh = i, i + 1
+        if span > 0.0:  # NaN / inf fail the comparisons below and keep the plain guess
+            if span < i:
+                gl = i - np.int64(span)
+            else:
+                gl = 0
+            if span < n - 1 - i:
+                gh = i + 1 + np.int64(span)
+            else:
+                gh = n
+        first = _lower_edge(v, c, r, ns, i, gl)
+        end = _upper_edge(v, c, r, ns, i, gh, n)
+        out[i] = end - first
+        if end - first > 1 and r > 0.0 and r < np.inf:
+            rho = (end - first) / (2.0 * r)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _lower_edge(v, c, r, ns, i, g):
+    """First ``j <= i`` with ``c − v[j]`` below ``r`` (true at ``i``), searched from ``g``."""
+    if _below(c - v[g], r, ns):  # the edge is at or below g: gallop down
+        hi = g
         step = 1
-        lo = i - step
-        while lo >= 0 and ((c - v[lo] < r) if strict else (c - v[lo] <= r)):
+        lo = g - step
+        while lo >= 0 and _below(c - v[lo], r, ns):
             hi = lo
             step *= 2
-            lo = i - step
-        lo = max(lo, -1)  # v[lo] fails (or lo = -1); v[hi] qualifies
-        while hi - lo > 1:
-            mid = (lo + hi) >> 1
-            if (c - v[mid] < r) if strict else (c - v[mid] <= r):
-                hi = mid
-            else:
-                lo = mid
-        first = hi
-        # upper edge: first j > i with v[j] - c >= r (> r), or n.
-        lo = i
+            lo = g - step
+        lo = max(lo, -1)
+    else:  # above g: gallop up (v[i] qualifies)
+        lo = g
         step = 1
-        hi = i + step
-        while hi < n and not ((v[hi] - c >= r) if strict else (v[hi] - c > r)):
+        hi = g + step
+        while hi < i and not _below(c - v[hi], r, ns):
             lo = hi
             step *= 2
-            hi = i + step
+            hi = g + step
+        hi = min(hi, i)
+    # v[lo] fails (or lo = -1), v[hi] qualifies
+    return _first_below(v, c, r, ns, lo + 1, hi - lo)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _upper_edge(v, c, r, ns, i, g, n):
+    """First ``j > i`` with ``v[j] − c`` not below ``r``, or ``n``; searched from ``g``
+    (``i < g <= n``)."""
+    if g == n or not _below(v[g] - c, r, ns):  # the edge is at or below g: gallop down
+        hi = g
+        step = 1
+        lo = g - step
+        while lo > i and not _below(v[lo] - c, r, ns):
+            hi = lo
+            step *= 2
+            lo = g - step
+        lo = max(lo, i)
+    else:  # above g: gallop up
+        lo = g
+        step = 1
+        hi = g + step
+        while hi < n and _below(v[hi] - c, r, ns):
+            lo = hi
+            step *= 2
+            hi = g + step
         hi = min(hi, n)
-        while hi - lo > 1:
-            mid = (lo + hi) >> 1
-            if (v[mid] - c >= r) if strict else (v[mid] - c > r):
-                hi = mid
-            else:
-                lo = mid
-        out[i] = hi - first
+    # v[lo] within reach (or lo = i); v[hi] out of reach, or hi = n
+    if hi == n:
+        if lo == n - 1 or _below(v[n - 1] - c, r, ns):
+            return n
+        hi = n - 1
+    return _first_above(v, c, r, ns, lo + 1, hi - lo)
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _below(gap, r, ns):
+    """``gap < r``, or ``gap <= r`` when ``ns`` (not strict), without a branch."""
+    return (gap < r) | (ns & (gap == r))
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _first_below(v, c, r, ns, b, length):
+    """First ``j`` in ``b .. b + length − 1`` with ``c − v[j]`` below ``r`` (the predicate is
+    false then true along ``j``, and true at the last index): a branch-free bisection."""
+    while length > 1:
+        half = length >> 1
+        b = b if _below(c - v[b + half - 1], r, ns) else b + half
+        length -= half
+    return b
+
+
+@numba.njit(cache=True, nogil=True, inline="always")
+def _first_above(v, c, r, ns, b, length):
+    """First ``j`` in ``b .. b + length − 1`` with ``v[j] − c`` not below ``r`` (false then
+    true along ``j``, true at the last index): a branch-free bisection."""
+    while length > 1:
+        half = length >> 1
+        b = b + half if _below(v[b + half - 1] - c, r, ns) else b
+        length -= half
+    return b
 
 
 @numba.njit(cache=True, nogil=True)
@@ -316,11 +389,28 @@ def grid_count_nd(pts, bands, start, g, left, queries, qbands, radii, strict, ou
             for rg in ranges:
                 # Branch-free: all |p_j − q_j| < r iff their maximum is (the outcome of each
                 # comparison is near random on these boundary cells, so a branch mispredicts).
-                for p in range(rg[0], rg[1]):
-                    m = 0.0
-                    for j in range(d):
-                        m = max(m, abs(pts[p, j] - queries[i, j]))
-                    total += (m < r) if strict else (m <= r)
+                # The strict count (KSG) of two and three columns is written out: about 15 %
+                # faster at 10^5 points, the same arithmetic.
+                if d == 3 and strict:
+                    a0 = queries[i, 0]
+                    a1 = queries[i, 1]
+                    a2 = queries[i, 2]
+                    for p in range(rg[0], rg[1]):
+                        m = max(max(abs(pts[p, 0] - a0), abs(pts[p, 1] - a1)),
+                                abs(pts[p, 2] - a2))
+                        total += np.int64(m < r)
+                elif d == 2 and strict:
+                    a0 = queries[i, 0]
+                    a1 = queries[i, 1]
+                    for p in range(rg[0], rg[1]):
+                        m = max(abs(pts[p, 0] - a0), abs(pts[p, 1] - a1))
+                        total += np.int64(m < r)
+                else:
+                    for p in range(rg[0], rg[1]):
+                        m = 0.0
+                        for j in range(d):
+                            m = max(m, abs(pts[p, j] - queries[i, j]))
+                        total += (m < r) if strict else (m <= r)
             # odometer over axes 1 .. d-1
             j = 1
             while j < d:

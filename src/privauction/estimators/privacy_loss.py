@@ -11,6 +11,7 @@ import numpy as np
 from scipy import stats
 
 from .._budgets import DEFAULT_MAX_MEMORY, DEFAULT_MAX_WORK, estimator_memory, neighbor_lookups
+from .._progress import show_progress
 from .._validation import (
     PrivauctionWarning,
     check_bool,
@@ -183,6 +184,7 @@ def estimate_privacy_loss(
     audience: str = "outsider",
     max_work: float | None = DEFAULT_MAX_WORK,
     max_memory: float | None = DEFAULT_MAX_MEMORY,
+    progress: bool | None = None,
 ) -> PrivacyLossEstimate:
     """Estimate the privacy loss of Definition 2 of the auction paper from simulated outcomes.
 
@@ -245,6 +247,9 @@ def estimate_privacy_loss(
     max_memory : float or None
         Bytes the estimate may use, 4 GiB by default, estimated as ``8 n (6 d + 10)`` for ``d``
         columns in all; None lifts the limit.
+    progress : bool, optional
+        A progress bar over the subsamples of a kNN interval on standard error; the default
+        (None) shows one when standard error is a terminal and there are at least 10^6 rows.
 
     Returns
     -------
@@ -292,6 +297,7 @@ def estimate_privacy_loss(
     n_resamples = check_int(n_resamples, "n_resamples", minimum=10)
     k = check_n_neighbors(n_neighbors)
     detect_infinite = check_bool(detect_infinite, "detect_infinite")
+    show_progress(progress)  # refuses a non-boolean up front
     gen = check_rng(rng)
     workers = check_int(workers, "workers", minimum=-1)
     if workers == 0:
@@ -321,7 +327,7 @@ def estimate_privacy_loss(
         return estimate_disclosed(
             outcomes, disclosure, whose, method=method, level=level, n_resamples=n_resamples,
             subsample_size=subsample_size, k=k, detect_infinite=detect_infinite, rng=gen,
-            workers=workers, audience=audience,
+            workers=workers, audience=audience, progress=progress,
         )
     sold_share = n_sold / n
 
@@ -353,6 +359,7 @@ def estimate_privacy_loss(
     band = subsample_interval(
         lambda rows: _definition2(method, sold[rows], w[rows], p[rows], k, workers),
         n, estimate, level=level, n_resamples=n_resamples, subsample_size=m, rng=gen,
+        progress=progress,
     )
     if not band.std_error > 0:
         warnings.warn(

@@ -164,10 +164,10 @@ def lemma1_bound(
 
 @registry.plot("lemma1-bound")
 def _plot(results):
-    import matplotlib.pyplot as plt
+    from ..plotting import subplots
 
     res = min_mi_coupling(EXAMPLE2_G1, EXAMPLE2_G2, support_x=[1, 2, 3], support_y=[1, 2, 3])
-    fig, axes = plt.subplots(1, 2, figsize=(9, 3.8))
+    fig, axes = subplots(1, 2, height=3.4, gridspec_kw={"width_ratios": [1, 1.2]})
     ax = axes[0]
     plan = res.plan.T  # rows y, columns x, as in Table 1
     shown = np.where(plan > 0, plan, np.nan)
@@ -175,17 +175,17 @@ def _plot(results):
     for yi in range(3):
         for xi in range(3):
             if plan[yi, xi] > 0:
-                ax.text(xi, yi, f"{plan[yi, xi]:.2f}", ha="center", va="center", fontsize=11)
-    ax.set_xticks(range(3), [f"x={i}\ng1={g:.1f}" for i, g in enumerate(EXAMPLE2_G1, 1)])
-    ax.set_yticks(range(3), [f"y={i}, g2={g:.1f}" for i, g in enumerate(EXAMPLE2_G2, 1)])
-    ax.set_title(f"Example 2: minimum-MI coupling, MI = {res.mi:.4f} nats", fontsize=10)
+                ax.text(xi, yi, f"{plan[yi, xi]:.2f}", ha="center", va="center")
+    ax.set_xticks(range(3), [f"$x$={i}\n$g_1$={g:.1f}" for i, g in enumerate(EXAMPLE2_G1, 1)])
+    ax.set_yticks(range(3), [f"$y$={i}, $g_2$={g:.1f}" for i, g in enumerate(EXAMPLE2_G2, 1)])
+    ax.grid(False)
+    ax.set_title(f"Example 2: the minimum-MI coupling\n(probabilities; MI = {res.mi:.4f} nats)")
     ax = axes[1]
     paper = table_1b()
     ts = np.linspace(-min(paper[1, 0], paper[2, 1]), min(paper[1, 1], paper[2, 0]), 101)
     ax.plot(ts, [plan_mi(paper + t * _CYCLE) for t in ts], color="tab:blue")
     ax.axvline(0, color="0.5", ls=":")
-    ax.set_xlabel("t: mass moved along the cycle +(2,1) -(2,2) +(3,2) -(3,1)", fontsize=8)
-    ax.set_ylabel("MI (nats)")
-    ax.set_title("every other ordered coupling has more MI", fontsize=10)
-    fig.tight_layout()
+    ax.set_xlabel("$t$: probability moved along the cycle\n+(2,1) −(2,2) +(3,2) −(3,1)")
+    ax.set_ylabel("MI of the coupling (nats)")
+    ax.set_title("every other ordered coupling has more MI")
     return fig

@@ -144,10 +144,12 @@ def prop2_large_k(
 
 @registry.plot("prop2-large-k")
 def _plot(results):
-    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullLocator
+
+    from ..plotting import subplots
 
     cells = results[(results["param"] == "K") & ~results["case"].str.contains("bound")]
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = subplots(height=3.4)
     for _i, (label, grp) in enumerate(cells.groupby("prior", sort=False)):
         dist = prior(label)
         top = support(dist)[1]
@@ -157,14 +159,17 @@ def _plot(results):
                        label=f"Eq. (3), {label}")[0]
         grid = np.geomspace(K.min(), K.max(), 60)
         c = float(grp["rate_constant"].iloc[0])
-        ax.plot(grid, c * top / grid, ls=":", color=line.get_color(), label=f"c/K, c = {c:.4f}")
+        ax.plot(grid, c * top / grid, ls=":", color=line.get_color(), label=f"$c/K$, $c$ = {c:.4f}")
         y = grp["estimate"].to_numpy()
         ax.errorbar(K, y, yerr=np.vstack([y - grp["ci_low"], grp["ci_high"] - y]), fmt="o",
                     ms=4, capsize=3, color=line.get_color(), label=f"observer, {label}")
     ax.set_xscale("log")
     ax.set_yscale("log")
-    ax.set_xlabel("price cap K")
-    ax.set_ylabel("privacy loss (nats)")
-    ax.set_title("{0,K} lottery against K (Props. 1-2)")
-    ax.legend(fontsize=8)
+    ks = np.unique(cells["value"].to_numpy(float)) if len(cells) else np.array([1.0])
+    ax.set_xticks(ks, [f"{k:g}" for k in ks])
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("price cap $K$ (prior's units, log scale)")
+    ax.set_ylabel("privacy loss (nats, log scale)")
+    ax.set_title(r"$\{0, K\}$ lottery: privacy loss against $K$ (Props. 1–2); bars: intervals")
+    ax.legend()
     return fig

@@ -133,24 +133,32 @@ def prop3_spa_n(
 
 @registry.plot("prop3-spa-n")
 def _plot(results):
-    import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullLocator
 
-    fig, ax = plt.subplots(figsize=(7, 4))
+    from ..plotting import subplots
+
+    fig, ax = subplots(height=3.4)
     cells = results[(results["param"] == "n") & (results["prior"] != "pooled")
-                    & results["estimate"].notna() & (results["method"] == "observer")]
+                    & results["estimate"].notna() & (results["method"] == "observer")
+                    & results["case"].str.startswith("SPA")]   # not the differences
     n_max = int(max(cells["n_bidders"].max(), 10)) if len(cells) else 10
     grid = np.unique(np.geomspace(2, max(n_max, 50), 200).astype(int))
-    ax.plot(grid, [mi_spa(n) for n in grid], color="0.2", lw=1.5, label="Eq. (9): H_{n-1} - log n")
-    ax.axhline(EULER_GAMMA, color="tab:red", ls="--", lw=1, label="Euler's γ (Eq. (10))")
+    ax.plot(grid, [mi_spa(n) for n in grid], color="0.2", lw=1.5,
+            label=r"Eq. (9): $H_{n-1} - \log n$")
+    ax.axhline(EULER_GAMMA, color="tab:red", ls="--", lw=1,
+               label=r"Euler's $\gamma$, the limit (Eq. (10))")
     for i, (label, grp) in enumerate(cells.groupby("prior", sort=False)):
         x = grp["n_bidders"].to_numpy(float) * (1 + 0.03 * (i - 1.5))
         y = grp["estimate"].to_numpy()
         err = np.vstack([y - grp["ci_low"], grp["ci_high"] - y])
         ax.errorbar(x, y, yerr=err, fmt="o", ms=4, capsize=3, label=f"observer, {label}")
     ax.set_xscale("log")
-    ax.set_xlabel("number of bidders n")
+    ticks = [t for t in (2, 3, 5, 10, 20, 50, 100, 200, 500, 1000) if t <= 1.2 * grid.max()]
+    ax.set_xticks(ticks, [str(t) for t in ticks])
+    ax.xaxis.set_minor_locator(NullLocator())
+    ax.set_xlabel("number of bidders $n$ (log scale)")
     ax.set_ylabel("privacy loss (nats)")
-    ax.set_title("SPA privacy loss against n (Prop. 3)")
-    ax.legend(fontsize=8, loc="lower right")
+    ax.set_title("SPA: the winner's privacy loss against $n$ (Prop. 3); bars: intervals")
+    ax.legend(loc="lower right")
     return fig
 

@@ -93,26 +93,26 @@ def prop4_k_price(
 
 @registry.plot("prop4-k-price")
 def _plot(results):
-    import matplotlib.pyplot as plt
-
+    from ..plotting import subplots
     from ..theory.spa import k_price_privacy_loss
 
-    cells = results[(results["param"] == "k") & np.isfinite(results["analytical"])]
-    fig, ax = plt.subplots(figsize=(7, 4))
+    cells = results[(results["param"] == "k") & np.isfinite(results["analytical"])
+                    & results["case"].str.startswith("KPrice")]   # not the differences
+    fig, ax = subplots(height=3.4)
     if len(cells):
         n = int(cells["n_bidders"].iloc[0])
         ks = np.arange(2, n + 1)
         ax.plot(ks, [k_price_privacy_loss(n, int(k)) for k in ks], "s--", color="0.3", ms=7,
-                mfc="none", label="closed form MI(X_(n), X_(n-k+1))")
+                mfc="none", label=r"closed form $\mathrm{MI}(X_{(n)}; X_{(n-k+1)})$")
         for i, (label, grp) in enumerate(cells.groupby("prior", sort=False)):
             x = grp["value"].to_numpy(float) + 0.06 * (i - 0.5)
             y = grp["estimate"].to_numpy()
             ax.errorbar(x, y, yerr=np.vstack([y - grp["ci_low"], grp["ci_high"] - y]), fmt="o",
                         capsize=3, label=f"observer, {label}")
-        ax.axvspan(2.5, n + 0.5, color="tab:red", alpha=0.07, label="k > 2: ex-post IR fails")
+        ax.axvspan(2.5, n + 0.5, color="tab:red", alpha=0.07, label="$k > 2$: ex-post IR fails")
         ax.set_xticks(ks)
-        ax.set_title(f"k-price auctions, n = {n} (Prop. 4)")
-    ax.set_xlabel("k (the winner pays the k-th highest bid)")
+        ax.set_title(f"$k$-price auctions, $n$ = {n} (Prop. 4); bars: intervals")
+    ax.set_xlabel("$k$ (the winner pays the $k$-th highest bid)")
     ax.set_ylabel("privacy loss (nats)")
-    ax.legend(fontsize=8)
+    ax.legend()
     return fig

@@ -144,17 +144,18 @@ def screening_ex_post(*, kappas=KAPPAS):
 
 @registry.plot("screening-ex-post")
 def _plot(results):
-    import matplotlib.pyplot as plt
+    from ..plotting import subplots
 
-    fig, ax = plt.subplots(figsize=(7, 4))
+    fig, ax = subplots(height=3.4)
     for label, style in (("ex-ante", "-"), ("ex-post", "--")):
         s = results[results["series"] == label].sort_values("value")
-        ax.plot(s["value"], s["estimate"], style, marker="o", ms=3, label=f"{label} κ-optimal")
+        ax.plot(s["value"], s["estimate"], style, marker="o", ms=3,
+                label=f"{label} $\\kappa$-optimal menu")
     for n in range(2, 11):
         if math.log(n) <= 2.3:
             ax.axvline(math.log(n), color="0.85", lw=0.8, zorder=0)
-    ax.set_xlabel("κ (nats); grey lines at log n")
-    ax.set_ylabel("expected profit")
-    ax.set_title("U[1,2], c = q²/2: ex-post menus are n equal intervals (Prop. 8)")
-    ax.legend(fontsize=8)
+    ax.set_xlabel(r"privacy budget $\kappa$ (nats); grey lines at $\log n$")
+    ax.set_ylabel("expected profit per buyer (type units)")
+    ax.set_title("$U[1,2]$, $c = q^2/2$: ex-post menus are $n$ equal intervals (Prop. 8)")
+    ax.legend()
     return fig

@@ -182,12 +182,12 @@ def screening_frontier(*, n_grid=36, kappa_max=2.3):
 
 @registry.plot("screening-frontier")
 def _plot(results):
-    import matplotlib.pyplot as plt
+    from ..plotting import subplots
 
-    fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+    fig, axes = subplots(1, 2, height=3.4)
     for ax, series, title in (
-        (axes[0], "frontier", "U[1,2], c = q²/2 (Figure 1)"),
-        (axes[1], "frontier-other", "beta(1,2) on [1,2], c = cosh q - 1"),
+        (axes[0], "frontier", "$U[1,2]$, $c = q^2/2$ (Figure 1)"),
+        (axes[1], "frontier-other", r"beta(1,2) on $[1,2]$, $c = \cosh q - 1$"),
     ):
         fr = results[results["series"] == series].sort_values("value")
         if not len(fr):
@@ -205,9 +205,9 @@ def _plot(results):
         for n in range(2, 12):
             if math.log(n) <= fr["value"].max():
                 ax.axvline(math.log(n), color="0.8", lw=0.8, zorder=0)
-        ax.set_xlabel("κ (nats)")
-        ax.set_ylabel("expected profit")
-        ax.set_title(title, fontsize=10)
-        ax.legend(fontsize=8)
-    fig.suptitle("Privacy–profit frontier; grey lines at κ = log n")
+        ax.set_xlabel(r"privacy budget $\kappa$ (nats)")
+        ax.set_ylabel("expected profit per buyer (type units)")
+        ax.set_title(title)
+        ax.legend()
+    fig.suptitle(r"Privacy–profit frontier; grey lines at $\kappa = \log n$")
     return fig

@@ -249,12 +249,12 @@ def screening_global(
 
 @registry.plot("screening-global")
 def _plot(results):
-    import matplotlib.pyplot as plt
+    from ..plotting import subplots
 
-    fig, ax = plt.subplots(figsize=(8, 3.5))
+    fig, ax = subplots(height=3.6)
     sub = results[results["series"].isin(["random", "local"])]
     labels = [
-        f"{p}\n{c}, κ={v:g}"
+        f"{p}\n{c}, $\\kappa$={v:g}"
         for p, c, v in sub[sub["series"] == "random"][["prior", "cost", "value"]].itertuples(
             index=False
         )
@@ -270,8 +270,8 @@ def _plot(results):
         )
     ax.set_yscale("log")
     ax.set_xticks(np.arange(len(labels)) + 0.2)
-    ax.set_xticklabels(labels, fontsize=6)
-    ax.set_ylabel("profit margin of the solver\n(log scale, clipped at 1e-12)")
-    ax.legend(fontsize=8)
-    ax.set_title("κ-optimal menu vs random partitions and local optima")
+    ax.set_xticklabels(labels, rotation=90)
+    ax.set_ylabel("solver's profit minus the best\n(type units; log scale, floor $10^{-12}$)")
+    ax.legend()
+    ax.set_title(r"$\kappa$-optimal menu against random partitions and local optima")
     return fig

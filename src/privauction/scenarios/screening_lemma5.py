@@ -7,9 +7,9 @@ On ``U[1, 2]`` with ``c(q) = q²/2``, the general solver :func:`privauction.scre
 * Lemma 5: one short interval of mass ``s`` and ``n - 1`` long ones, ``s`` from Eqs. (6)–(7);
 * Eq. (13): the profit;
 
-each to 1e-6 (absolute), at the κ of the issue. The ``(n, κ)``-optimal mechanism with a fixed
-``n`` is also checked: equal intervals when ``log n <= κ`` (Lemma 5, part 1) and one short plus
-``n - 1`` equal long ones when ``log n > κ`` (part 2).
+each to 1e-6 (absolute), at κ = 0.3, 0.5, 1, 1.5 and 2. The ``(n, κ)``-optimal mechanism with a
+fixed ``n`` is also checked: equal intervals when ``log n <= κ`` (Lemma 5, part 1) and one short
+plus ``n - 1`` equal long ones when ``log n > κ`` (part 2).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from .registry import register
 
 __all__ = ["screening_lemma5", "TOLERANCE"]
 
-#: Agreement tolerance of solver and closed form (the issue's 1e-6).
+#: Agreement tolerance of solver and closed form (absolute).
 TOLERANCE = 1e-6
 KAPPAS = (0.3, 0.5, 1.0, 1.5, 2.0)
 FIXED_N = ((2, 0.3), (3, 0.9), (4, 1.2), (5, 1.5), (3, 1.2), (4, 1.5))

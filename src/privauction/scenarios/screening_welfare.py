@@ -150,10 +150,10 @@ def screening_welfare(*, kappas=KAPPAS, priors=tuple(DENSITY)):
 
 @registry.plot("screening-welfare")
 def _plot(results):
-    import matplotlib.pyplot as plt
+    from ..plotting import subplots
 
     path = results[results["series"] == "path"]
-    fig, axes = plt.subplots(1, 3, figsize=(12, 3.6))
+    fig, axes = subplots(1, 3, height=3.0)
     for ax, field in zip(axes, ("profit", "buyer_surplus", "welfare"), strict=True):
         for label, grp in path[path["quantity"] == field].groupby("prior", sort=False):
             base = float(grp.loc[grp["value"] == 0.0, "estimate"].iloc[0])
@@ -165,9 +165,10 @@ def _plot(results):
                     float(inf["estimate"].iloc[0]) - base, color=line.get_color(), ls=":", lw=1
                 )
         ax.axhline(0.0, color="0.6", lw=0.8)
-        ax.set_xlabel("κ (dotted: κ = ∞)")
-        ax.set_title(f"{field.replace('_', ' ')} minus its value at κ = 0", fontsize=9)
-    axes[0].legend(fontsize=7)
-    fig.suptitle("Props. 5–6 and Corollary 2: quadratic cost, κ-optimal menus", fontsize=10)
-    fig.tight_layout()
+        ax.set_xlabel(r"$\kappa$ (nats; dotted: $\kappa = \infty$)")
+        ax.set_title(f"{field.replace('_', ' ')}")
+    axes[0].set_ylabel(r"change from $\kappa = 0$ (type units)")
+    handles, labels = axes[0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=4)
+    fig.suptitle(r"Props. 5–6 and Corollary 2: quadratic cost, $\kappa$-optimal menus")
     return fig

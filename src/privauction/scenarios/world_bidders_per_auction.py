@@ -1,5 +1,6 @@
-"""Dynamic market: how the number of bidders per auction drives a season's privacy loss (issue 6;
-the one-shot counterpart is Prop. 3.2 of the auction paper, ``MI_SPA(n)`` increasing in n).
+"""Dynamic market: how the number of bidders per auction drives a season's privacy loss (an
+extension beyond the papers; the one-shot counterpart is Prop. 3.2 of the auction paper,
+``MI_SPA(n)`` increasing in n).
 
 SPA, persistent values, a fixed population and a fixed number of auctions per season; only the
 number ``n`` of participants per auction changes. With more rivals the price (the second-highest
@@ -95,10 +96,10 @@ def world_bidders_per_auction(
 
 @registry.plot("world-bidders-per-auction")
 def _plot(results):
-    import matplotlib.pyplot as plt
+    from ..plotting import subplots
 
     cells = results[results["case"].str.contains("season-mean KL of winners$", regex=True)]
-    fig, ax = plt.subplots(figsize=(6.5, 3.8))
+    fig, ax = subplots(height=3.4)
     n = cells["n_bidders"].to_numpy(float)
     y = cells["estimate"].to_numpy(float)
     ax.errorbar(n, y, yerr=[y - cells["ci_low"], cells["ci_high"] - y], fmt="o-", capsize=3,
@@ -107,10 +108,9 @@ def _plot(results):
         mi = cells["season_mi"].to_numpy(float)
         ax.errorbar(n, mi, yerr=[mi - cells["season_mi_ci_low"], cells["season_mi_ci_high"] - mi],
                     fmt="s--", capsize=3, label="season MI(value; highest price)")
-        ax.plot(n, cells["one_shot_mi"], "k:", label="one-shot MI_SPA(n), Eq. (9)")
-    ax.set_xlabel("bidders per auction n")
-    ax.set_ylabel("nats")
-    ax.set_title("SPA with persistent values over a season")
-    ax.legend(fontsize=8)
-    fig.tight_layout()
+        ax.plot(n, cells["one_shot_mi"], "k:", label=r"one-shot $\mathrm{MI}_{SPA}(n)$, Eq. (9)")
+    ax.set_xlabel("bidders per auction $n$")
+    ax.set_ylabel("privacy loss (nats)")
+    ax.set_title("SPA with persistent values over a season; bars: intervals")
+    ax.legend()
     return fig

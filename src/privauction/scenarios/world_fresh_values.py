@@ -1,5 +1,6 @@
 """Dynamic market with fresh values every auction reproduces the one-shot batch simulator
-(issue 6; the one-shot values are Eq. (9), Section 4.1 and Theorem 2 of the auction paper).
+(an extension beyond the papers; the one-shot values are Eq. (9), Section 4.1 and Theorem 2 of
+the auction paper).
 
 When every participant draws a new independent value at every auction, the market's auctions
 are i.i.d. copies of the papers' one-shot auction, whatever the population, entry and clock.
@@ -140,19 +141,21 @@ def world_fresh_values(
 
 @registry.plot("world-fresh-values")
 def _plot(results):
-    import matplotlib.pyplot as plt
+    from ..plotting import subplots
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 3.8))
     ks = results[results["method"] == "ks_2samp"]
+    mi = results[(results["method"] == "observer") & results["analytical"].notna()]
+    fig, axes = subplots(2, 1, height=1.6 + 0.22 * (len(ks) + len(mi)),
+                         gridspec_kw={"height_ratios": [max(len(ks), 1), max(len(mi), 1)]})
     d = ks["estimate"].to_numpy(float)
     axes[0].barh(np.arange(len(ks)), d, xerr=[np.zeros_like(d), ks["ci_high"] - d],
-                 color="tab:blue", capsize=3)
+                 color="tab:blue", capsize=3,
+                 label="KS distance (bar: to the interval's upper end)")
     axes[0].axvline(KS_MARGIN, color="tab:red", ls="--", lw=1, label="relevant deviation")
-    axes[0].set_yticks(np.arange(len(ks)), [c.replace(", world vs batch", "") for c in ks["case"]],
-                       fontsize=7)
-    axes[0].set_xlabel("KS distance, world vs batch (bar: upper end of the interval)")
-    axes[0].legend(fontsize=8)
-    mi = results[(results["method"] == "observer") & results["analytical"].notna()]
+    axes[0].set_yticks(np.arange(len(ks)), [c.replace(", world vs batch", "") for c in ks["case"]])
+    axes[0].invert_yaxis()
+    axes[0].set_xlabel("KS distance, world against batch (a probability)")
+    axes[0].legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
     y = np.arange(len(mi))
     est = mi["estimate"].to_numpy(float)
     axes[1].errorbar(est, y, xerr=[est - mi["ci_low"], mi["ci_high"] - est], fmt="o", capsize=3,
@@ -161,9 +164,9 @@ def _plot(results):
     if "batch_estimate" in mi:
         axes[1].plot(mi["batch_estimate"], y, "x", color="tab:orange", label="batch estimate")
     labels = [c.split(":")[0] + f" ({m})" for c, m in zip(mi["case"], mi["method"], strict=True)]
-    axes[1].set_yticks(y, labels, fontsize=7)
+    axes[1].set_yticks(y, labels)
+    axes[1].invert_yaxis()
     axes[1].set_xlabel("privacy loss (nats)")
-    axes[1].legend(fontsize=8)
+    axes[1].legend(loc="lower left", bbox_to_anchor=(0.0, 1.0), borderaxespad=0.2)
     fig.suptitle("Fresh values every auction: the market reproduces the one-shot simulator")
-    fig.tight_layout()
     return fig

@@ -1,6 +1,6 @@
 """Dynamic market: cumulative privacy loss of repeat winners over a season, SPA vs {0,K} lottery vs
-reserve SPA (issue 6; the one-shot results are Eq. (9), Prop. 1 and Theorem 2 of the auction
-paper).
+reserve SPA (an extension beyond the papers; the one-shot results are Eq. (9), Prop. 1 and
+Theorem 2 of the auction paper).
 
 A population of bidders with persistent values meets again and again in a stream of auctions
 (:class:`privauction.simulator.world.Market`); the feed publishes each winner and price, and the
@@ -204,7 +204,7 @@ def world_repeat_winners(
 
 @registry.plot("world-repeat-winners")
 def _plot(results):
-    import matplotlib.pyplot as plt
+    from ..plotting import mechanism_label, subplots
 
     figs = []
     # an illustrative season: the three most frequent winners under each mechanism
@@ -212,28 +212,28 @@ def _plot(results):
     n_population = int(results["n_population"].iloc[0])
     m = int(results["n_bidders"].iloc[0])
     n_auctions = int(results["n_auctions"].iloc[0])
-    fig, axes = plt.subplots(1, 3, figsize=(11, 3.4), sharey=True)
+    fig, axes = subplots(1, 3, height=3.0, sharey=True)
     for ax, mech in zip(axes, (SecondPrice(), ReservePrice(), ZeroKLottery(2.0)), strict=True):
         res = _market(mech, dist, n_population, m, n_auctions).run(1.0, rng=0)
         res.plot_privacy(ax=ax, n_bidders=3)
-        ax.set_title(repr(mech), fontsize=9)
+        ax.set_title(mechanism_label(mech, dist))
+        ax.set_ylabel("")
     axes[0].set_ylabel("cumulative KL (nats)")
     fig.suptitle("One season (seed 0): observer's KL of the three most frequent winners")
-    fig.tight_layout()
     figs.append(fig)
     # season means and season MI with intervals
-    fig, ax = plt.subplots(figsize=(7, 3.6))
+    fig, ax = subplots(height=0.6 + 0.3 * len(results))
     labels, ests, lows, highs = [], [], [], []
     for _, r in results.iterrows():
-        labels.append(r["case"].split(":")[0][:38])
+        labels.append(r["case"].split(":")[0])
         ests.append(r["estimate"])
         lows.append(r["estimate"] - r["ci_low"])
         highs.append(r["ci_high"] - r["estimate"])
     y = np.arange(len(labels))
     ax.errorbar(ests, y, xerr=[lows, highs], fmt="o", capsize=3)
-    ax.set_yticks(y, labels, fontsize=8)
-    ax.set_xlabel("nats")
-    ax.set_title("Repeat winners: season-mean KL and season MI (estimate, CI)")
-    fig.tight_layout()
+    ax.set_yticks(y, labels)
+    ax.invert_yaxis()
+    ax.set_xlabel("privacy loss (nats)")
+    fig.suptitle("Repeat winners: season-mean KL and season MI (dot: estimate; bar: interval)")
     figs.append(fig)
     return figs

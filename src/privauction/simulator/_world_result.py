@@ -112,18 +112,19 @@ class MarketResult:
 
     def plot_privacy(self, ax=None, n_bidders: int = 5):
         """Step plot of cumulative KL over time for the ``n_bidders`` most frequent winners."""
-        import matplotlib.pyplot as plt
+        from ..plotting import mechanism_label, subplots
 
         if ax is None:
-            _, ax = plt.subplots(figsize=(6, 3.5))
+            _, ax = subplots(width=5.0, height=3.2)
         if self.privacy.empty:
             return ax
         top = self.privacy.bidder.value_counts().index[:n_bidders]
         for b in top:
             rows = self.privacy[self.privacy.bidder == b]
             ax.step(rows.time, rows.cumulative_kl, where="post", label=f"bidder {b}")
-        ax.set_xlabel("time")
+        ax.set_xlabel("time (the market's clock)")
         ax.set_ylabel("cumulative KL from prior (nats)")
-        ax.set_title(f"{self.market.mechanism!r}, {self.market.value_process.kind} values")
-        ax.legend(fontsize="small")
+        ax.set_title(f"{mechanism_label(self.market.mechanism, self.market.prior)}, "
+                     f"{self.market.value_process.kind} values")
+        ax.legend()
         return ax

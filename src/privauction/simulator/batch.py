@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from .._budgets import DEFAULT_MAX_MEMORY, simulate_memory
+from .._progress import progress_bar, show_progress
 from .._validation import (
     check_budget,
     check_instance,
@@ -38,6 +39,8 @@ __all__ = ["Outcomes", "simulate", "draw_values"]
 # in cache; measured fastest of 2^14 ... 2^20 by benchmarks/bench_simulate.py.
 DEFAULT_CHUNK_SIZE = 1 << 16
 _KEEP = (None, "values", "bids")
+#: ``progress=None`` shows a bar from this many auctions on (about a second and up).
+PROGRESS_MIN_AUCTIONS = 10_000_000
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -312,6 +315,7 @@ def simulate(
     chunk_size: int | None = None,
     keep: str | None = None,
     max_memory: float | None = DEFAULT_MAX_MEMORY,
+    progress: bool | None = None,
 ) -> Outcomes:
     """Simulate ``n_auctions`` independent auctions of ``mechanism``.
 
@@ -339,6 +343,9 @@ def simulate(
         estimate is ``8 n_auctions (4 + kept n_bidders) + 8 m (4 n_bidders + 16)`` with
         ``m = min(chunk_size, n_auctions)`` and ``kept`` the number of full arrays ``keep``
         asks for (see ``privauction._budgets``).
+    progress : bool, optional
+        A progress bar over the chunks on standard error; the default (None) shows one when
+        standard error is a terminal and ``n_auctions >= 10^7``. The draws do not depend on it.
 
     Returns
     -------
@@ -378,6 +385,7 @@ def simulate(
         raise (TypeError if not isinstance(keep, str) and keep is not None else ValueError)(
             f"`keep` must be one of None, 'values', 'bids'; got {keep!r}"
         )
+    show_progress(progress)  # refuses a non-boolean up front
     _check_memory(n_auctions, n_bidders, chunk_size, keep, check_max_memory(max_memory))
     mechanism.check_compatible(prior, n_bidders)
     generator = check_rng(rng)
@@ -390,6 +398,8 @@ def simulate(
     price = np.empty(n_auctions)
     all_values = np.empty((n_auctions, n_bidders)) if keep is not None else None
     all_bids = np.empty((n_auctions, n_bidders)) if keep == "bids" else None
+    bar = progress_bar(n_auctions, progress=progress, threshold=PROGRESS_MIN_AUCTIONS,
+                       desc="simulate", unit="auction")
     for start in range(0, n_auctions, chunk_size):
         stop = min(start + chunk_size, n_auctions)
         m = stop - start
@@ -405,6 +415,8 @@ def simulate(
             all_values[start:stop] = values
         if all_bids is not None:
             all_bids[start:stop] = bids
+        bar.update(m)
+    bar.close()
     return Outcomes._from_simulation(
         winner=winner,
         winner_value=winner_value,

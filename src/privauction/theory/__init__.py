@@ -34,7 +34,9 @@ Section 4.4 (BNE)      :func:`k_price_bids` (``E[b(Z) | Y1 = y] = y``),
                        :func:`first_price_bids` (``b(v) = v - ∫F^{n-1} / F(v)^{n-1}``)
 =====================  ===================================================================
 
-**screening** — ``seeds/optimal-privacy-constrained-mechanisms.txt``
+**screening** — ``seeds/optimal-privacy-constrained-mechanisms.txt`` (Eilat, Eliaz & Mu,
+working paper, February 14, 2019; published as "Bayesian Privacy", Theoretical Economics 16:
+1557–1603, 2021)
 
 =====================  ===================================================================
 Eq. (5), Definition 1  :func:`menu_entropy` (ex-ante privacy loss: entropy of the masses)
