@@ -83,6 +83,8 @@ def validate_prior(prior, *, name: str = "prior", bounded: bool = False):
     ...
     TypeError: `prior` must be a frozen continuous scipy.stats distribution ... (call it ...)
     """
+    if bounded is False and _PROPER.get(id(prior)) is prior:  # already checked: a dict lookup
+        return prior
     bounded = check_bool(bounded, "bounded")
     if isinstance(prior, stats.rv_continuous):
         raise TypeError(
@@ -126,6 +128,10 @@ def _points(x, name: str = "x") -> np.ndarray:
 
     A NaN point would come back as a NaN result, silently; strings, complex numbers, booleans
     and objects are refused rather than converted."""
+    if type(x) is float:  # the quadratures' scalar calls: no array round trip
+        if x != x:
+            raise ValueError(f"`{name}` must not hold NaN; got nan")
+        return x
     try:
         arr = np.asarray(x)
     except Exception as exc:  # ragged sequences
