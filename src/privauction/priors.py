@@ -83,8 +83,8 @@ def validate_prior(prior, *, name: str = "prior", bounded: bool = False):
     ...
     TypeError: `prior` must be a frozen continuous scipy.stats distribution ... (call it ...)
     """
-    if bounded is False and _PROPER.get(id(prior)) is prior:  # already checked: a dict lookup
-        return prior
+    if bounded is False and prior is not None and _PROPER.get(id(prior)) is prior:
+        return prior  # already found proper: a dict lookup
     bounded = check_bool(bounded, "bounded")
     if isinstance(prior, stats.rv_continuous):
         raise TypeError(
