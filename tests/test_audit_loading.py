@@ -94,6 +94,18 @@ def test_non_numeric_bid_column_is_a_type_error(raw):
         load_bids(raw, auction="sale", bid="amount")
 
 
+def test_one_text_cell_in_the_bids_is_named_with_its_row(raw, tmp_path):
+    # a CSV cell such as 'abc' turns the whole column into text; the error names that cell and
+    # its row, not the column's first value (a fine number)
+    raw["amount"] = raw["amount"].astype(object)
+    raw.loc[4, "amount"] = "abc"
+    path = tmp_path / "bids.csv"
+    raw.to_csv(path, index=False)
+    with pytest.raises(TypeError, match=r"`bid` column 'amount' must be numeric; got dtype .* "
+                                        r"\('abc' in row 4\)"):
+        load_bids(path, auction="sale", bid="amount")
+
+
 @pytest.mark.skipif(importlib.util.find_spec("simple_fpa") is None, reason="needs simple-fpa")
 def test_usfs_cleaning_matches_an_independent_count():
     with pytest.warns(DroppedRowsWarning, match="bid/adv_value > max_ratio"):

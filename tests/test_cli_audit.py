@@ -96,17 +96,23 @@ def small(bids_csv):
 
 
 @pytest.mark.parametrize("case, edit, argv_extra, message", [
-    ("missing column", None, ["--bid", "price"], "`bid` column 'price' is not in the table"),
+    ("missing column", None, ["--bid", "price"], "--bid column 'price' is not in the table"),
     ("non-positive bid", ("bid", 5, -1.0), [], "must be positive; got -1.0 in row 5"),
     ("non-finite bid", ("bid", 7, np.nan), [], "must be finite; got nan in row 7"),
+    ("zero bid", ("bid", 4, 0.0), [], "must be positive; got 0.0 in row 4"),
+    ("infinite bid", ("bid", 6, np.inf), [], "must be finite; got inf in row 6"),
+    ("text bid", ("bid", 3, "abc"), [], "--bid column 'bid' must be numeric; got dtype"),
+    ("missing auction id", ("auction", 8, np.nan), [], "--auction-id column 'auction' is "
+                                                       "missing in row 8"),
     ("missing covariate", ("appraisal", 2, np.nan), ["--covariates", "appraisal"],
-     "`covariates` column 'appraisal' is missing in row 2"),
+     "--covariates column 'appraisal' is missing in row 2"),
 ])
 def test_bad_rows_exit_2_naming_column_and_row(tmp_path, capsys, small, case, edit,
                                                argv_extra, message):
     frame = small.copy()
     if edit is not None:
         col, row, value = edit
+        frame[col] = frame[col].astype(object if isinstance(value, str) else float)
         frame.loc[row, col] = value
     path = _write(tmp_path, frame)
     argv = [path, "--auction-id", "auction", "--out", tmp_path / "out"]
@@ -114,7 +120,10 @@ def test_bad_rows_exit_2_naming_column_and_row(tmp_path, capsys, small, case, ed
     code, out, err = _run(capsys, *argv)
     assert code == 2
     assert message in err
-    if case != "missing column":                     # the CLI flag, not the library argument
+    if case == "text bid":
+        assert "'abc' in row 3" in err
+    if case in ("non-positive bid", "non-finite bid", "zero bid", "infinite bid",
+                "missing covariate"):                # the CLI flag, not the library argument
         assert "--drop-invalid" in err and "drop_invalid" not in err
     assert err.count("\n") == 1                      # one line
 
@@ -137,6 +146,18 @@ def test_not_a_table_and_usage_errors(tmp_path, capsys, bids_csv):
     junk.write_bytes(b"\x00\x01\x02 not a table")
     code, _, err = _run(capsys, junk, "--auction-id", "a", "--bid", "b", "--out", tmp_path)
     assert code == 2 and "is not a table" in err and err.count("\n") == 1
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    code, _, err = _run(capsys, empty, "--auction-id", "a", "--bid", "b", "--out", tmp_path)
+    assert code == 2 and "is not a table" in err and err.count("\n") == 1
+    header = tmp_path / "header.csv"
+    header.write_text("auction,bid\n")
+    code, _, err = _run(capsys, header, "--auction-id", "auction", "--bid", "bid", "--out",
+                        tmp_path)
+    assert code == 2 and "it has 0 rows" in err and err.count("\n") == 1
+    code, _, err = _run(capsys, tmp_path / "absent.csv", "--auction-id", "a", "--bid", "b",
+                        "--out", tmp_path)
+    assert code == 2 and "file not found" in err and err.count("\n") == 1
     code, _, err = _run(capsys, "--out", tmp_path)
     assert code == 2 and "give a bids file (BIDS) or --data usfs" in err
     code, _, err = _run(capsys, bids_csv, "--data", "usfs", "--out", tmp_path)

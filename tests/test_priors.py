@@ -92,3 +92,13 @@ def test_expected_second_highest_uniform():
             (n - 1) / (n + 1), abs=1e-12
         )
     assert math.isfinite(priors.expected_second_highest(stats.norm(), 3))
+
+
+def test_myerson_reserve_below_an_upper_limit():
+    u = stats.uniform(0, 1)
+    assert priors.myerson_reserve(u, upper=0.3) == pytest.approx(0.3, abs=1e-8)  # r(1-r) rises
+    assert priors.myerson_reserve(u, upper=0.8) == pytest.approx(0.5, abs=1e-8)
+    # a tail with no optimal reserve has one below a finite limit
+    assert priors.myerson_reserve(stats.pareto(0.5), upper=10.0) == pytest.approx(10.0, rel=1e-6)
+    with pytest.raises(ValueError, match="`upper` must be above"):
+        priors.myerson_reserve(u, upper=0.0)

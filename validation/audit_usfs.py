@@ -16,6 +16,7 @@ the default sizes on 2 cores). The cross-check needs ``pip install privauction[c
 from __future__ import annotations
 
 import argparse
+import os
 import pathlib
 import sys
 import time
@@ -82,6 +83,41 @@ def crosscheck(bids: pd.DataFrame, fit) -> list[str]:
     ]
 
 
+def revenue_equivalence(fit, table) -> list[str]:
+    """First- and second-price revenue per n and over the market's mix, with the quadrature
+    value E[second-highest] on the recovered prior (the revenue both should have)."""
+    from scipy import integrate
+
+    from privauction.audit.report import market_summary
+
+    keys = ["n_bidders", "revenue", "revenue_low", "revenue_high", "revenue_se", "note"]
+    pub = table["disclosure"] == "WinnerAndPrice()"
+    fpa = table[(table["mechanism"] == "FirstPrice()") & pub][keys].set_index("n_bidders")
+    spa = table[(table["mechanism"] == "SecondPrice()") & pub][keys].set_index("n_bidders")
+    rows = []
+    for n in fpa.index:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", integrate.IntegrationWarning)
+            exact = pa.priors.expected_second_highest(fit.prior, int(n))
+        f, s = fpa.loc[n], spa.loc[n]
+        rows.append({"n": n, "E[second] (quad)": exact, "first price": f["revenue"],
+                     "fp 90 %": f"[{f['revenue_low']:.4g}, {f['revenue_high']:.4g}]",
+                     "second price": s["revenue"],
+                     "sp 90 %": f"[{s['revenue_low']:.4g}, {s['revenue_high']:.4g}]",
+                     "(fp - sp) / se": (f["revenue"] - s["revenue"])
+                     / np.hypot(f["revenue_se"], s["revenue_se"])})
+    summary = market_summary(table).set_index(["mechanism", "disclosure"])
+    out = [pd.DataFrame(rows).to_string(index=False, float_format="{:.4g}".format)]
+    for mech in ("FirstPrice()", "SecondPrice()"):
+        r = summary.loc[(mech, "WinnerAndPrice()")]
+        out.append(f"market average {mech}: {r['revenue']:.4g} [{r['revenue_low']:.4g}, "
+                   f"{r['revenue_high']:.4g}]")
+    notes = sorted({x for x in fpa["note"] if x})
+    out.append("first-price notes: " + ("; ".join(notes) if notes else "none (every replicate "
+                                        "ran first price at every size)"))
+    return out
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--auctions", type=int, default=20_000)
@@ -91,7 +127,8 @@ def main(argv=None):
     parser.add_argument("--no-crosscheck", action="store_true")
     args = parser.parse_args(argv)
     lines = [f"# audit_usfs: python {' '.join(sys.argv)}", ""]
-    t0 = time.perf_counter()
+    load_before = os.getloadavg()
+    t0, c0 = time.perf_counter(), time.process_time()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         bids = pa.audit.load_usfs()
@@ -101,7 +138,8 @@ def main(argv=None):
         table = pa.audit.audit(fit, n_auctions=args.auctions, rng=0,
                                n_bootstrap=args.bootstrap, backend=args.backend,
                                n_jobs=args.jobs)
-    wall = time.perf_counter() - t0
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    load_after = os.getloadavg()
     RESULTS.mkdir(exist_ok=True)
     table.to_csv(RESULTS / "audit_usfs.csv", index=False)
     prior = fit.prior
@@ -110,7 +148,10 @@ def main(argv=None):
         lines += [
             f"wall time (load + recover + audit with {args.bootstrap} bootstrap replicates, "
             f"{args.auctions} simulated auctions per cell, backend {args.backend} x "
-            f"{args.jobs}): {wall:.1f} s (load + recover {t_fit:.1f} s)", "",
+            f"{args.jobs}): {wall:.1f} s (load + recover {t_fit:.1f} s); CPU time of this "
+            f"process {cpu:.1f} s (the bootstrap's workers not counted); load average (1, 5, "
+            f"15 min) before {tuple(round(x, 2) for x in load_before)}, after "
+            f"{tuple(round(x, 2) for x in load_after)} on {os.cpu_count()} CPUs", "",
             "## Cleaning", pa.audit.cleaning_report(bids).to_string(index=False),
             f"bids kept: {len(bids)}; auctions kept: {bids['auctionid'].nunique()}",
             f"bids below adv_value (kept): {int((bids['actual_bid'] < bids['adv_value']).sum())}",
@@ -134,6 +175,8 @@ def main(argv=None):
             "warnings: " + "; ".join(sorted({f"{w.category.__name__}: {str(w.message)[:120]}"
                                              for w in caught})), "",
         ]
+    lines += ["## Revenue equivalence: first price vs second price (same prior, same n)",
+              *revenue_equivalence(fit, table), ""]
     if not args.no_crosscheck:
         lines += ["## Cross-check against simple_fpa.Model", *crosscheck(bids, fit)]
     text = "\n".join(lines) + "\n"

@@ -399,3 +399,32 @@ def check_outcome_arrays(outcomes, name: str = "outcomes", *, values: bool = Tru
                 f"`{name}`.`sold` must equal `winner` >= 0; differs in auction {bad}"
             )
     return winner, value, price, sold
+
+
+# --- in15b: checks of the remaining entry points (theory, screening, market, sweep, audit, CLI)
+
+
+def check_limit(value, name: str) -> float:
+    """The override of a work budget: a number > 0, or None / ``numpy.inf`` for no limit.
+
+    Examples
+    --------
+    >>> check_limit(None, "max_tasks"), check_limit(10, "max_tasks")
+    (inf, 10.0)
+    >>> check_limit("many", "max_tasks")
+    Traceback (most recent call last):
+    ...
+    TypeError: `max_tasks` must be a positive number, or None (numpy.inf) for no limit; got 'many'
+    """
+    if value is None:
+        return math.inf
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+        raise TypeError(
+            f"`{name}` must be a positive number, or None (numpy.inf) for no limit; got {value!r}"
+        )
+    value = float(value)
+    if not value > 0:  # NaN too
+        raise ValueError(
+            f"`{name}` must be a positive number, or None (numpy.inf) for no limit; got {value}"
+        )
+    return value

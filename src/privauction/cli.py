@@ -90,6 +90,53 @@ def _positive_int(text: str) -> int:
     return value
 
 
+#: Most auctions a command simulates per claim, cell or mechanism (10**8: at the package's
+#: simulation speed already many minutes and several GiB; the library's budgets refuse more).
+_MAX_AUCTIONS = 10**8
+
+
+def _auction_count(text: str) -> int:
+    """``--n-auctions``: an integer in [1, 10**8], refused up front (argparse type)."""
+    value = _positive_int(text)
+    if value > _MAX_AUCTIONS:
+        raise argparse.ArgumentTypeError(
+            f"must be an integer <= {_MAX_AUCTIONS:_}; got {value:.3g} (simulate less, or use "
+            "the Python API, whose budgets say what a size costs)")
+    return value
+
+
+def _as_usage(exc: Exception, flags: dict[str, str]) -> _Usage:
+    """A library error as a one-line usage error naming the command's flags, not parameters.
+
+    ``flags`` maps library parameter names to the flags that set them; a work budget's advice
+    (which names the library's override parameter) is replaced by the flag to lower.
+    """
+    from ._validation import WorkBudgetError
+
+    text = str(exc)
+    if isinstance(exc, WorkBudgetError):
+        named = [flag for name, flag in flags.items() if f"`{name}`" in text]
+        text = text.split("; ")[0] + (f"; lower {' or '.join(named)}" if named else "")
+    for name, flag in flags.items():
+        text = text.replace(f"`{name}`", flag)
+    return _Usage(text)
+
+
+_RUN_FLAGS = {"n_auctions": "--n-auctions", "n_replications": "--replications",
+              "seed": "--seed", "n_jobs": "--jobs"}
+_FRONTIER_FLAGS = {"n_auctions": "--n-auctions", "n_bidders": "--n-bidders", "prior": "--prior",
+                   "n_jobs": "--jobs", "audience": "--audience", "rng": "--seed",
+                   "step": "--disclosures rounded(step)", "scale": "--disclosures noisy(scale)",
+                   "K": "--mechanisms zero-k(K)", "k": "--mechanisms k-price(k)",
+                   "reserve": "--mechanisms reserve(r)", "mechanisms": "--mechanisms",
+                   "disclosures": "--disclosures", "mechanism": "--mechanisms",
+                   "disclosure": "--disclosures"}
+_AUDIT_FLAGS = {"bid": "--bid", "auction": "--auction-id", "covariates": "--covariates",
+                "categorical": "--categorical", "source": "BIDS", "bids": "BIDS",
+                "n_auctions": "--n-auctions", "n_bootstrap": "--n-bootstrap", "n_jobs": "--jobs",
+                "rng": "--seed", "drop_invalid": "--drop-invalid"}
+
+
 def _dpi(text: str) -> int:
     value = _positive_int(text)
     if not 50 <= value <= 1200:
@@ -162,7 +209,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     p.add_argument("name", metavar="NAME", help="a claim name from `privauction list`")
-    p.add_argument("--n-auctions", type=_positive_int, default=None, metavar="N",
+    p.add_argument("--n-auctions", type=_auction_count, default=None, metavar="N",
                    help="auctions per cell (default: the claim's registered size)")
     p.add_argument("--quick", action="store_true", help="use the claim's quick sizes")
     p.add_argument("--replications", "-r", type=_positive_int, default=1, metavar="R",
@@ -225,7 +272,7 @@ def _add_audit_parser(sub) -> None:
     p.add_argument("--drop-invalid", action="store_true",
                    help="drop invalid rows (non-finite or non-positive bids, missing "
                         "covariates, single-bid auctions) instead of stopping; counts printed")
-    p.add_argument("--n-auctions", type=_positive_int, default=None, metavar="N",
+    p.add_argument("--n-auctions", type=_auction_count, default=None, metavar="N",
                    help="simulated auctions per cell (default 20000; --quick 2000)")
     p.add_argument("--n-bootstrap", type=int, default=None, metavar="B",
                    help="bootstrap replicates of the value recovery, 0 or >= 2 (default 10; "
@@ -374,8 +421,8 @@ def _run(args, names, quick: bool, overrides: dict, n_jobs: int, resume: bool) -
         )
     except SweepStoreMismatchError as exc:  # --resume on a store of another run
         raise _Usage(f"{exc}; run without --resume to start afresh") from None
-    except ValueError as exc:  # an override the claim does not take
-        raise _Usage(str(exc).replace("`n_auctions`", "--n-auctions")) from None
+    except (TypeError, ValueError) as exc:  # an override the claim does not take, a budget
+        raise _as_usage(exc, _RUN_FLAGS) from None
     elapsed = time.perf_counter() - start
     meta = _meta(args, names, quick, elapsed, n_jobs)
     _write_outputs(results, errors, out, meta, report=not args.no_report, args=args)
@@ -419,8 +466,8 @@ def _cmd_run(args) -> int:
     if args.name in registry:  # a size the claim does not take is an error, not ignored
         try:
             resolve_arguments(args.name, quick=args.quick, overrides=overrides)
-        except ValueError as exc:
-            raise _Usage(str(exc).replace("`n_auctions`", "--n-auctions")) from None
+        except (TypeError, ValueError) as exc:
+            raise _as_usage(exc, _RUN_FLAGS) from None
     if args.replications > 1:
         return _run_replicated(args, overrides)
     return _run(args, [args.name], args.quick, overrides, 1, False)
@@ -445,8 +492,8 @@ def _run_replicated(args, overrides) -> int:
         )
     except SweepStoreMismatchError as exc:  # the claim's code changed since the store was made
         raise _Usage(f"{exc}; or delete {store}") from None
-    except ValueError as exc:
-        raise _Usage(str(exc).replace("`n_auctions`", "--n-auctions")) from None
+    except (TypeError, ValueError) as exc:
+        raise _as_usage(exc, _RUN_FLAGS) from None
     elapsed = time.perf_counter() - start
     meta = _meta(args, [args.name], args.quick, elapsed, args.jobs)
     meta["command"] += f" (replications: {args.replications})"
@@ -590,7 +637,7 @@ def _add_frontier_parser(sub) -> None:
                    default=None, metavar="RULE",
                    help="disclosures (default: every built-in: "
                         + " ".join(_FRONTIER_DEFAULT_DISCLOSURES) + ")")
-    p.add_argument("--n-auctions", type=_positive_int, default=100_000, metavar="N",
+    p.add_argument("--n-auctions", type=_auction_count, default=100_000, metavar="N",
                    help="auctions simulated per mechanism (default 100000)")
     p.add_argument("--audience", choices=("outsider", "rival"), default="outsider",
                    help="who learns: an outsider, or the rival (last bidder) who knows its "
@@ -634,7 +681,7 @@ def _cmd_frontier(args) -> int:
                 n_jobs=args.jobs,
             )
     except (TypeError, ValueError, NotImplementedError) as exc:
-        raise _Usage(str(exc)) from None
+        raise _as_usage(exc, _FRONTIER_FLAGS) from None
     elapsed = time.perf_counter() - start
     table.to_csv(out / "frontier.csv", index=False)
     prior_label = getattr(args.prior.dist, "name", "prior") + str(tuple(args.prior.args))
@@ -733,8 +780,9 @@ def _cmd_audit(args) -> int:
                 bids = au.load_bids(args.bids, auction=auction, bid=bid, covariates=covariates,
                                     drop_invalid=args.drop_invalid)
         except (ValueError, TypeError, FileNotFoundError, ModuleNotFoundError) as exc:
-            raise _Usage(str(exc).replace("pass drop_invalid=True", "pass --drop-invalid")
-                         .replace("drop_invalid=True", "--drop-invalid")) from None
+            exc.args = (str(exc).replace("pass drop_invalid=True", "pass --drop-invalid")
+                        .replace("drop_invalid=True", "--drop-invalid"),)
+            raise _as_usage(exc, _AUDIT_FLAGS) from None
     cleaning = au.cleaning_report(bids)
     source = "US Forest Service timber sales (simple-fpa)" if args.data else args.bids
     print(f"{source}: {len(bids)} bids in {bids[auction].nunique()} auctions kept")
@@ -750,12 +798,15 @@ def _cmd_audit(args) -> int:
         fit = au.recover_values(bids, auction=auction, bid=bid, covariates=covariates,
                                 categorical=categorical)
     except (ValueError, TypeError) as exc:
-        raise _Usage(str(exc)) from None
+        raise _as_usage(exc, _AUDIT_FLAGS) from None
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        table = au.audit(fit, n_auctions=n_auctions, rng=args.seed, n_bootstrap=n_bootstrap,
-                         backend="joblib" if n_jobs > 1 and n_bootstrap else "serial",
-                         n_jobs=n_jobs, progress=progress)
+        try:
+            table = au.audit(fit, n_auctions=n_auctions, rng=args.seed, n_bootstrap=n_bootstrap,
+                             backend="joblib" if n_jobs > 1 and n_bootstrap else "serial",
+                             n_jobs=n_jobs, progress=progress)
+        except (ValueError, TypeError) as exc:
+            raise _as_usage(exc, _AUDIT_FLAGS) from None
     elapsed = time.perf_counter() - start
     table.to_csv(out / "audit.csv", index=False)
     summary = market_summary(table)
@@ -798,6 +849,8 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
+        print("privauction: error: a COMMAND is required (list, run, validate, frontier, audit)",
+              file=sys.stderr)
         return 2
     handler = {"list": _cmd_list, "run": _cmd_run, "validate": _cmd_validate,
                "frontier": _cmd_frontier, "audit": _cmd_audit}[args.command]

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ._validation import check_int, check_probability, check_rng
+from ._validation import check_budget, check_int, check_limit, check_probability, check_rng
 from .disclosure import Disclosure
 from .estimators import InfinitePrivacyLossWarning, estimate_privacy_loss
 from .mechanisms import Mechanism
@@ -29,6 +29,10 @@ from .simulator import simulate
 from .sweep import run_sweep
 
 __all__ = ["disclosure_frontier", "frontier_cell", "plot_disclosure_frontier"]
+
+#: Default memory budget of one frontier cell (bytes), and the bytes per value it holds.
+MAX_MEMORY = 4 * 2**30
+_BYTES_PER_VALUE = 32
 
 
 def _mean_row(quantity, x, level, analytical=math.nan):
@@ -80,11 +84,21 @@ def frontier_cell(rng, *, mechanism, disclosures, prior, n_bidders, n_auctions, 
     return table
 
 
+def _as_list(items, base, name: str) -> list:
+    """One instance of ``base``, or an iterable of them, as a list (TypeError naming ``name``)."""
+    if isinstance(items, base):
+        return [items]
+    if isinstance(items, (str, bytes)) or not hasattr(items, "__iter__"):
+        raise TypeError(f"`{name}` must be a list of {base.__name__} instances; got {items!r}")
+    return list(items)
+
+
 def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctions: int, *,
                         rng=0, whose=WHOSE, audience: str = "outsider", level: float = 0.95,
                         n_replications: int = 1,
                         backend: str = "serial", n_jobs: int | None = None, store=None,
-                        progress: bool | None = None) -> pd.DataFrame:
+                        progress: bool | None = None, max_memory: float | None = MAX_MEMORY
+                        ) -> pd.DataFrame:
     """Revenue, welfare and privacy losses for every mechanism × disclosure, with intervals.
 
     Parameters
@@ -105,7 +119,12 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
         Confidence level of every interval.
     n_replications, backend, n_jobs, store, progress
         Passed to :func:`privauction.sweep.run_sweep` (``progress=None``: a bar over the
-        cells when stderr is a terminal).
+        cells when stderr is a terminal; its ``max_tasks`` budget applies to mechanisms ×
+        ``n_replications``).
+    max_memory : float or None
+        Memory budget of one cell in bytes (default 4 GiB): a cell holds about
+        ``32 (n_bidders + 4)`` bytes per auction (values, bids, outcomes and what each rule
+        publishes), so ``n_auctions=10**12`` is refused before any simulation. None lifts it.
 
     Returns
     -------
@@ -132,8 +151,8 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
     RoundedPrice(step=0.25)   0.535      1.379   0.210
     WinnerAndPrice()            inf        inf   0.307
     """
-    mechanisms = list(mechanisms) if not isinstance(mechanisms, Mechanism) else [mechanisms]
-    disclosures = list(disclosures) if not isinstance(disclosures, Disclosure) else [disclosures]
+    mechanisms = _as_list(mechanisms, Mechanism, "mechanisms")
+    disclosures = _as_list(disclosures, Disclosure, "disclosures")
     for name, items, base in (("mechanisms", mechanisms, Mechanism),
                               ("disclosures", disclosures, Disclosure)):
         if not items:
@@ -144,9 +163,19 @@ def disclosure_frontier(prior, n_bidders: int, mechanisms, disclosures, n_auctio
                     f"`{name}` must hold {base.__name__} instances; got {type(item).__name__}"
                 )
     whose = tuple(check_whose(w) for w in ((whose,) if isinstance(whose, str) else whose))
+    if not whose:
+        raise ValueError(f"`whose` must name at least one of {WHOSE}; got none")
     audience = check_audience(audience)
     n_bidders = check_int(n_bidders, "n_bidders", minimum=2)
     n_auctions = check_int(n_auctions, "n_auctions", minimum=2)
+    check_budget(
+        float(n_auctions) * (n_bidders + 4) * _BYTES_PER_VALUE, check_limit(max_memory,
+                                                                            "max_memory"),
+        what=f"`n_auctions` = {n_auctions} with `n_bidders` = {n_bidders} (one cell)",
+        unit="bytes",
+        advice="simulate fewer auctions per cell and raise `n_replications` instead, or pass a "
+               "larger `max_memory` (None for no limit)",
+    )
     level = check_probability(level, "level")
     if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
         seed = check_int(rng, "rng", minimum=0)

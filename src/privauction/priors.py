@@ -243,8 +243,11 @@ def virtual_value(prior, x):
         return x - prior.sf(x) / prior.pdf(x)
 
 
-def myerson_reserve(prior) -> float:
+def myerson_reserve(prior, *, upper: float | None = None) -> float:
     """Myerson's optimal reserve ``r* = argmax_r r (1 - F(r))`` (Section 4.3).
+
+    ``upper``: search only reserves ``<= upper`` (e.g. the top of the values a recovered prior
+    rests on; :func:`privauction.audit.audit` passes it). None: the whole support.
 
     Under MHR ``r*`` is the unique root of the virtual value; it is found with Brent's method on
     the support (to 1e-12), after a grid search that guards against priors with several local
@@ -265,6 +268,13 @@ def myerson_reserve(prior) -> float:
     validate_prior(prior)
     low, high = support(prior)
     lo_q, hi_q = (0.0 if math.isfinite(low) else 1e-12), (1.0 if math.isfinite(high) else 1 - 1e-12)
+    if upper is not None:
+        upper = float(upper)
+        if not upper > low:
+            raise ValueError(
+                f"`upper` must be above the bottom of the prior's support ({low}); got {upper}")
+        if upper < high:
+            high, hi_q = upper, float(prior.cdf(upper))
     grid = prior.ppf(np.linspace(lo_q, hi_q, 4001))
     revenue = grid * prior.sf(grid)
     i = int(np.nanargmax(revenue))

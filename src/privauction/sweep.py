@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ._validation import check_int
+from ._validation import check_budget, check_int, check_limit
 
 __all__ = [
     "META_COLUMNS",
@@ -65,6 +65,12 @@ __all__ = [
 META_COLUMNS = ["cell", "replication", "seed", "spawn_key"]
 
 _BACKENDS = ("serial", "joblib", "dask")
+
+#: Default most tasks (cells × replications) of one :func:`run_sweep`: the bookkeeping alone
+#: (a seed sequence, a one-row frame and the final concat) costs about 0.7 ms of CPU per task
+#: (benchmarks/bench_budgets_rest.py: 1000 trivial tasks, 0.66 s CPU), so the limit is about a
+#: minute of overhead before any task's own work.
+MAX_TASKS = 10**5
 _MANIFEST = "manifest.json"
 _FORMAT = 2
 _HEADER = b"privauction-sweep-task"
@@ -85,7 +91,19 @@ class CorruptTaskError(ValueError):
 # --------------------------------------------------------------------------------------------
 # grid and seeds
 # --------------------------------------------------------------------------------------------
-def expand_grid(grid) -> list[dict]:
+def _n_cells(grid) -> float:
+    """The number of cells of ``grid`` from its lengths, without building them (0 when it
+    cannot tell: :func:`expand_grid` then refuses the grid with its own message)."""
+    if isinstance(grid, Mapping):
+        sizes = [len(v) if hasattr(v, "__len__") and not isinstance(v, (str, bytes, Mapping))
+                 else 1 for v in grid.values()]
+        return float(np.prod(np.asarray(sizes, dtype=float)))
+    if isinstance(grid, Sequence) and not isinstance(grid, (str, bytes)):
+        return float(len(grid))
+    return 0.0
+
+
+def expand_grid(grid, *, max_cells: float = MAX_TASKS) -> list[dict]:
     """The cells of a parameter grid, in a fixed order.
 
     Parameters
@@ -94,10 +112,21 @@ def expand_grid(grid) -> list[dict]:
         A dict ``{name: [values...]}`` gives the Cartesian product of its value lists, in key
         order with the last key varying fastest (as ``itertools.product``); a list of dicts is
         taken as the cells themselves.
+    max_cells : float
+        Most cells (default :data:`MAX_TASKS`); checked on the product of the list lengths
+        before the product is built.
 
     Returns
     -------
     list of dict
+
+    Raises
+    ------
+    TypeError, ValueError
+        On a grid that is not a dict of value lists or a list of dicts, an empty grid or a
+        reserved parameter name.
+    privauction._validation.WorkBudgetError
+        If the grid has more than ``max_cells`` cells.
 
     Examples
     --------
@@ -108,6 +137,7 @@ def expand_grid(grid) -> list[dict]:
     {'n_bidders': 3, 'K': 1.5}
     {'n_bidders': 3, 'K': 2.0}
     """
+    max_cells = check_limit(max_cells, "max_cells")
     if isinstance(grid, Mapping):
         names = list(grid)
         values = []
@@ -118,9 +148,20 @@ def expand_grid(grid) -> list[dict]:
                     f"`grid[{name!r}]` must be a list of values; got {v!r} (wrap a single value "
                     f"in a list: {{{name!r}: [{v!r}]}})"
                 )
-            values.append(list(v))
+            if not hasattr(v, "__len__"):
+                v = list(v)
+            values.append(v)
+        sizes = [len(v) for v in values]
+        check_budget(
+            float(np.prod(np.asarray(sizes, dtype=float))), max_cells,
+            what=f"`grid` ({' x '.join(map(str, sizes))} values)", unit="cells",
+            advice="use fewer values per parameter, or pass a larger `max_cells` (None: no limit)",
+        )
+        values = [list(v) for v in values]
         cells = [dict(zip(names, combo, strict=True)) for combo in itertools.product(*values)]
     elif isinstance(grid, Sequence) and not isinstance(grid, (str, bytes)):
+        check_budget(float(len(grid)), max_cells, what=f"`grid` ({len(grid)} cells)",
+                     unit="cells", advice="split the grid, or pass a larger `max_cells`")
         cells = []
         for i, cell in enumerate(grid):
             if not isinstance(cell, Mapping):
@@ -135,10 +176,10 @@ def expand_grid(grid) -> list[dict]:
     for cell in cells:
         for name in cell:
             if not isinstance(name, str):
-                raise TypeError(f"grid parameter names must be strings; got {name!r}")
+                raise TypeError(f"`grid` parameter names must be strings; got {name!r}")
             if name == "rng" or name in META_COLUMNS:
                 raise ValueError(
-                    f"grid parameter name {name!r} is reserved (the sweep passes `rng` and adds "
+                    f"`grid` parameter name {name!r} is reserved (the sweep passes `rng` and adds "
                     f"the columns {META_COLUMNS}); rename it"
                 )
     return cells
@@ -159,7 +200,10 @@ def task_seed_sequence(seed: int, cell, replication: int) -> np.random.SeedSeque
     >>> bool((a == b).all())
     True
     """
+    seed = check_int(seed, "seed", minimum=0)
     key = tuple(cell) if isinstance(cell, tuple) else (cell,)
+    key = tuple(check_int(part, "cell", minimum=0) for part in key)
+    replication = check_int(replication, "replication", minimum=0)
     return np.random.SeedSequence(seed, spawn_key=(*key, replication))
 
 
@@ -519,6 +563,7 @@ def run_sweep(
     overwrite: bool = False,
     progress: bool | None = None,
     keys=None,
+    max_tasks: float = MAX_TASKS,
 ) -> pd.DataFrame:
     """Run ``func`` over a parameter grid × replications and return one tidy table.
 
@@ -556,6 +601,9 @@ def run_sweep(
         A stable key per cell: task ``(cell, r)`` then draws from ``SeedSequence(seed,
         spawn_key=(*keys[cell], r))``, so a cell's numbers do not depend on its position in the
         grid (e.g. a key derived from a name). Default: ``(cell,)``.
+    max_tasks : float
+        Work budget: most tasks ``cells × n_replications`` (default :data:`MAX_TASKS` =
+        10**5); None (or ``numpy.inf``) lifts it.
 
     Returns
     -------
@@ -570,7 +618,15 @@ def run_sweep(
         If ``store`` holds results of a different function, grid, fixed arguments or seed
         (the message says which) and ``overwrite`` is False.
     TypeError, ValueError
-        On bad arguments, or if ``func`` does not return a DataFrame.
+        On bad arguments (each named), a ``store`` that cannot be a directory, or if ``func``
+        does not return a DataFrame.
+    privauction._validation.WorkBudgetError
+        Before any task runs, if ``cells × n_replications > max_tasks``: the sweep's own
+        bookkeeping costs about 0.7 ms of CPU per task (``benchmarks/bench_budgets_rest.py``),
+        so 10**5 tasks spend about a minute on it and ``n_replications=10**9`` would spend a
+        week before any work of ``func``. Run fewer replications, or in chunks with the same
+        ``store`` (a store keeps finished tasks and more replications reuse them), or pass a
+        larger ``max_tasks``.
 
     Examples
     --------
@@ -586,11 +642,28 @@ def run_sweep(
     """
     if not callable(func):
         raise TypeError(f"`func` must be callable; got {type(func).__name__}")
-    cells = expand_grid(grid)
+    max_tasks = check_limit(max_tasks, "max_tasks")
+    n_replications = check_int(n_replications, "n_replications", minimum=1)
+    n_cells = _n_cells(grid)
+    check_budget(
+        n_cells * n_replications, max_tasks,
+        what=f"`grid` ({n_cells:.0f} cells) x `n_replications` = {n_replications}",
+        unit="tasks",
+        advice="run fewer replications, or in chunks with the same `store` (finished tasks are "
+               "kept and reused), or pass a larger `max_tasks` (None for no limit)",
+    )
+    cells = expand_grid(grid, max_cells=None)
     for cell in cells:  # every value must have a stable label before anything runs
         _label(cell)
-    n_replications = check_int(n_replications, "n_replications", minimum=1)
     seed = check_int(seed, "seed", minimum=0)
+    if fixed is not None and not isinstance(fixed, Mapping):
+        raise TypeError(f"`fixed` must be a dict of keyword arguments; got {fixed!r}")
+    if not isinstance(overwrite, (bool, np.bool_)):
+        raise TypeError(f"`overwrite` must be True or False; got {overwrite!r}")
+    if progress is not None and not isinstance(progress, (bool, np.bool_)):
+        raise TypeError(f"`progress` must be None, True or False; got {progress!r}")
+    if store is not None and not isinstance(store, (str, os.PathLike)):
+        raise TypeError(f"`store` must be a directory path (str or Path); got {store!r}")
     fixed = {} if fixed is None else dict(fixed)
     for name in fixed:
         if name == "rng" or any(name in c for c in cells):
@@ -607,6 +680,8 @@ def run_sweep(
         raise ValueError("`client` is used only with backend='dask'")
 
     if keys is not None:
+        if isinstance(keys, (str, bytes)) or not isinstance(keys, Iterable):
+            raise TypeError(f"`keys` must be a sequence of tuples of int; got {keys!r}")
         keys = [tuple(k) if isinstance(k, (tuple, list)) else (k,) for k in keys]
         if len(keys) != len(cells):
             raise ValueError(f"`keys` must have one key per cell ({len(cells)}); got {len(keys)}")
@@ -622,7 +697,12 @@ def run_sweep(
     done: set[tuple[int, int]] = set()
     if store is not None:
         sweep_store = SweepStore(store)
-        sweep_store.prepare(_manifest(func, cells, fixed, seed, keys), overwrite=overwrite)
+        try:
+            sweep_store.prepare(_manifest(func, cells, fixed, seed, keys), overwrite=overwrite)
+        except OSError as exc:
+            raise ValueError(
+                f"`store` {str(store)!r} cannot hold the sweep: {exc.strerror or exc}"
+            ) from None
         for key in sorted(sweep_store.completed() & set(all_tasks)):
             try:
                 results[key] = sweep_store.read(*key)

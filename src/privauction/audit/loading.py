@@ -41,6 +41,10 @@ class DroppedRowsWarning(PrivauctionWarning):
     """Rows were removed by a cleaning rule; the message gives the count and the reason."""
 
 
+class SourceNotFoundError(FileNotFoundError, ValueError):
+    """The bids file does not exist: a ``FileNotFoundError`` that is also a bad value."""
+
+
 def _read_table(source) -> pd.DataFrame:
     """Read a CSV or Parquet file (by suffix) or copy a DataFrame; ValueError if not a table."""
     if isinstance(source, pd.DataFrame):
@@ -52,7 +56,7 @@ def _read_table(source) -> pd.DataFrame:
         )
     path = Path(source)
     if not path.is_file():
-        raise FileNotFoundError(f"`source` file not found: {str(path)!r}")
+        raise SourceNotFoundError(f"`source` file not found: {str(path)!r}")
     try:
         if path.suffix.lower() in _PARQUET_SUFFIXES:
             table = pd.read_parquet(path)
@@ -70,6 +74,24 @@ def _read_table(source) -> pd.DataFrame:
             f"{table.shape[1]} columns (need a header row, an auction-id and a bid column)"
         )
     return table
+
+
+def _check_covariates(covariates) -> list:
+    """A column name, or a sequence of them, as a list (TypeError naming ``covariates``)."""
+    if covariates is None:
+        return []
+    if isinstance(covariates, str):
+        return [covariates]
+    try:
+        names = list(covariates)
+    except TypeError:
+        raise TypeError(
+            f"`covariates` must be a column name or a list of them; got {covariates!r}"
+        ) from None
+    bad = [c for c in names if not isinstance(c, str)]
+    if bad:
+        raise TypeError(f"`covariates` must name columns (str); got {bad[0]!r}")
+    return names
 
 
 def _check_columns(table: pd.DataFrame, wanted: dict[str, str]) -> None:
@@ -156,19 +178,29 @@ def load_bids(source, *, auction: str = "auction", bid: str = "bid", covariates=
     [['non-finite bid', 0, 0], ['non-positive bid', 0, 0], ['missing covariate', 0, 0], \
 ['single-bid auction', 1, 1]]
     """
-    covariates = [covariates] if isinstance(covariates, str) else list(covariates)
+    covariates = _check_covariates(covariates)
     for name, value in (("auction", auction), ("bid", bid)):
         if not isinstance(value, str):
             raise TypeError(f"`{name}` must be a column name (str); got {value!r}")
+    if not isinstance(drop_invalid, (bool, np.bool_)):
+        raise TypeError(f"`drop_invalid` must be True or False; got {drop_invalid!r}")
     table = _read_table(source)
+    if len(table) == 0:
+        raise ValueError("`source` holds no bids (a table with no rows)")
     _check_columns(table, {"auction": auction, "bid": bid})
     for c in covariates:
         _check_columns(table, {"covariates": c})
     table = table[[auction, bid, *[c for c in covariates if c not in (auction, bid)]]]
     if not pd.api.types.is_numeric_dtype(table[bid]):
+        # name the first entry that is not a number (a CSV cell such as 'abc' makes the whole
+        # column text, and its first value may be a fine number)
+        numbers = pd.to_numeric(table[bid], errors="coerce")
+        bad = np.flatnonzero(numbers.isna().to_numpy() & table[bid].notna().to_numpy())
+        where = bad[0] if bad.size else 0
         raise TypeError(
-            f"`bid` column {bid!r} must be numeric; got dtype {table[bid].dtype} (first value "
-            f"{table[bid].iloc[0]!r})"
+            f"`bid` column {bid!r} must be numeric; got dtype {table[bid].dtype} "
+            f"({table[bid].iloc[where]!r} in row {table.index[where]}"
+            f"{f', {bad.size} such rows in all' if bad.size > 1 else ''})"
         )
     if table[auction].isna().any():
         bad = table[auction].isna().to_numpy()

@@ -44,7 +44,8 @@ def market_summary(table: pd.DataFrame, ci: float = 0.9) -> pd.DataFrame:
     ``market_share`` (renormalised over the audited numbers of bidders); a loss is ``inf`` if
     it is at any size. With the bootstrap's replicates in ``table.attrs["bootstrap"]`` the
     ``*_low``/``*_high`` columns are the ``ci`` percentile interval of the replicates'
-    averages (widened to hold the point), else NaN.
+    averages (widened to hold the point), else NaN; a replicate in which the row did not run
+    at every audited size is left out of that row's interval.
 
     Examples
     --------
@@ -85,6 +86,14 @@ def market_summary(table: pd.DataFrame, ci: float = 0.9) -> pd.DataFrame:
         shares = table[[*keys, "n_bidders", "market_share"]]
         merged = boot.drop(columns=["market_share"], errors="ignore").merge(
             shares, on=[*keys, "n_bidders"], how="left")
+        # a replicate in which a row did not run at some size is left out: averaging over the
+        # sizes it has would shift the mix (missing small markets raised first price's high end
+        # to 8.2e6 against the point's 6.06e6 on the Forest Service data)
+        ran = merged.dropna(subset=["revenue"]).groupby([*keys, "replication"])["n_bidders"]
+        complete = ran.nunique().rename("sizes").reset_index().merge(
+            table.groupby(keys)["n_bidders"].nunique().rename("wanted").reset_index(), on=keys)
+        complete = complete[complete["sizes"] == complete["wanted"]]
+        merged = merged.merge(complete[[*keys, "replication"]], on=[*keys, "replication"])
         reps = merged.groupby([*keys, "replication"], sort=False)[
             ["market_share", *measures]].apply(average).reset_index()
         for name in measures:

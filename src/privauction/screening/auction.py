@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_int, check_rng
+from .._validation import check_budget, check_int, check_real_array, check_rng
 from ..mechanisms.base import Mechanism, top_two
 from ..priors import validate_prior
 from ..theory.menu import menu_entropy
@@ -29,7 +29,9 @@ __all__ = ["IntervalAuction", "interim_tables", "auction_profit", "deviation_gai
 
 
 def _cut(cutoffs) -> np.ndarray:
-    c = np.asarray(cutoffs, dtype=float).ravel()
+    if isinstance(cutoffs, (str, bytes)):
+        raise TypeError(f"`cutoffs` must be a sequence of numbers; got {cutoffs!r}")
+    c = check_real_array(cutoffs, "cutoffs", ndim=None, finite=False).ravel()
     if c.size < 2 or np.any(np.diff(c) <= 0) or not np.all(np.isfinite(c)):
         raise ValueError("`cutoffs` must be >= 2 finite, strictly increasing values "
                          "θ_low = θ_0 < ... < θ_n = θ_high")
@@ -146,7 +148,13 @@ def deviation_gains(mechanism: IntervalAuction, prior, n_auctions: int, *, rng=N
     ``(gain, se)``, arrays of shape ``(n, n)``: the mean utility gain over truthful reporting of
     types in interval ``i`` reporting ``j``, and its standard error.
     """
+    if not isinstance(mechanism, IntervalAuction):
+        hint = " (call it: IntervalAuction(cutoffs))" if mechanism is IntervalAuction else ""
+        raise TypeError(f"`mechanism` must be an IntervalAuction instance{hint}; got {mechanism!r}")
+    validate_prior(prior)
     n_auctions = check_int(n_auctions, "n_auctions", minimum=2)
+    check_budget(n_auctions * 64.0, 4 * 2**30, what=f"`n_auctions` = {n_auctions}", unit="bytes",
+                 advice="use fewer auctions")
     gen = check_rng(rng)
     c = np.asarray(mechanism.cutoffs)
     k = c.size - 1

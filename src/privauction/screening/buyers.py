@@ -20,7 +20,14 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import stats
 
-from .._validation import check_int, check_probability, check_rng
+from .._validation import (
+    check_budget,
+    check_int,
+    check_limit,
+    check_probability,
+    check_real_array,
+    check_rng,
+)
 from ..estimators import Estimate
 from ..mechanisms.base import Mechanism
 from ..priors import validate_prior
@@ -37,6 +44,11 @@ __all__ = [
 ]
 
 
+#: Default memory budget of :func:`simulate_buyers` (bytes) and the bytes one buyer holds
+#: (nine float64 / intp arrays of the outcome plus temporaries).
+MAX_MEMORY = 4 * 2**30
+BYTES_PER_BUYER = 128
+
 def menu_envelope(quantities, prices):
     """Upper envelope of the buyer's utility lines ``q_k θ - p_k`` and the opt-out line 0.
 
@@ -50,8 +62,8 @@ def menu_envelope(quantities, prices):
     >>> items.tolist(), breaks.tolist()
     ([-1, 0, 1], [1.0, 1.5])
     """
-    q = np.asarray(quantities, dtype=float)
-    p = np.asarray(prices, dtype=float)
+    q = check_real_array(quantities, "quantities", ndim=None)
+    p = check_real_array(prices, "prices", ndim=None)
     if q.shape != p.shape or q.ndim != 1:
         raise ValueError("`quantities` and `prices` must be 1-d arrays of the same length")
     slopes = np.concatenate([[0.0], q])
@@ -99,7 +111,7 @@ def choose(quantities, prices, theta) -> np.ndarray:
     [-1, 0, 1]
     """
     items, breaks = menu_envelope(quantities, prices)
-    theta = np.asarray(theta, dtype=float)
+    theta = check_real_array(theta, "theta", ndim=None)
     return items[np.searchsorted(breaks, theta, side="right")]
 
 
@@ -127,6 +139,19 @@ class MenuMechanism(Mechanism):
         """The menu of an interval mechanism (e.g. the result of ``optimal_menu``)."""
         return cls(tuple(float(q) for q in menu.quantities),
                    tuple(float(p) for p in menu.prices))
+
+    def __post_init__(self):
+        for name in ("quantities", "prices"):
+            value = getattr(self, name)
+            if isinstance(value, (str, bytes)):
+                raise TypeError(f"`{name}` must be a tuple of numbers; got {value!r}")
+            arr = check_real_array(value, name, ndim=1)
+            object.__setattr__(self, name, tuple(float(x) for x in arr))
+        if len(self.quantities) != len(self.prices):
+            raise ValueError(
+                "`quantities` and `prices` must have the same length; got "
+                f"{len(self.quantities)} and {len(self.prices)}"
+            )
 
     def check_compatible(self, prior, n_bidders: int) -> None:
         validate_prior(prior)
@@ -203,7 +228,8 @@ class BuyerOutcomes:
                 f"mean_kl={self.mean_kl:.6g})")
 
 
-def simulate_buyers(menu: IntervalMenu, n_buyers: int, *, rng=None) -> BuyerOutcomes:
+def simulate_buyers(menu: IntervalMenu, n_buyers: int, *, rng=None,
+                    max_memory: float | None = MAX_MEMORY) -> BuyerOutcomes:
     """Draw ``n_buyers`` types from the menu's prior and let each pick from the menu.
 
     Parameters
@@ -212,6 +238,9 @@ def simulate_buyers(menu: IntervalMenu, n_buyers: int, *, rng=None) -> BuyerOutc
         An interval mechanism, e.g. from :func:`~privauction.screening.optimal_menu`.
     n_buyers : int
     rng : None, int, SeedSequence or Generator
+    max_memory : float or None
+        Memory budget in bytes (default 4 GiB; about 128 bytes per buyer); None lifts it.
+        Past it a :class:`~privauction._validation.WorkBudgetError` is raised before any draw.
 
     Returns
     -------
@@ -228,6 +257,12 @@ def simulate_buyers(menu: IntervalMenu, n_buyers: int, *, rng=None) -> BuyerOutc
     if not isinstance(menu, IntervalMenu):
         raise TypeError(f"`menu` must be an IntervalMenu; got {type(menu).__name__}")
     n_buyers = check_int(n_buyers, "n_buyers", minimum=1)
+    check_budget(
+        n_buyers * BYTES_PER_BUYER, check_limit(max_memory, "max_memory"),
+        what=f"`n_buyers` = {n_buyers}", unit="bytes",
+        advice="simulate fewer buyers per call (several calls with independent seeds), or pass "
+               "a larger `max_memory` (None for no limit)",
+    )
     gen = check_rng(rng)
     prior = menu.model.prior
     theta = np.asarray(prior.rvs(size=n_buyers, random_state=gen), dtype=float)
@@ -286,6 +321,8 @@ def plugin_entropy(labels, *, confidence: float = 0.95) -> Estimate:
     confidence = check_probability(confidence, "confidence")
     labels = np.asarray(labels).ravel()
     n = labels.size
+    if n == 0:
+        raise ValueError("`labels` must hold at least one label; got an empty array")
     _, counts = np.unique(labels, return_counts=True)
     p = counts / n
     logp = np.log(p)
@@ -305,6 +342,14 @@ def estimate_mi(theta, price, method: str, **options):
     estimators package (or that method) is not available, so callers can fall back to
     :func:`plugin_entropy`.
     """
+    if not isinstance(method, str):
+        raise TypeError(f"`method` must be a string; got {method!r}")
+    try:
+        from ..estimators._api import METHODS
+    except ImportError:
+        METHODS = None
+    if METHODS is not None and method not in METHODS:
+        raise ValueError(f"`method` must be one of {sorted(METHODS)}; got {method!r}")
     try:
         from ..estimators import mutual_information  # type: ignore[attr-defined]
     except ImportError:

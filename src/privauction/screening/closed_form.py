@@ -21,8 +21,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_int, check_real
-from .solver import _short_mass, min_intervals
+from .._validation import check_int, check_real, check_real_array
+from .solver import MAX_KAPPA, MAX_N_INTERVALS, _short_mass, min_intervals
 
 __all__ = ["UniformQuadraticOptimum", "lemma5_masses", "uniform_quadratic_profit",
            "uniform_quadratic_optimum", "ex_post_intervals"]
@@ -50,6 +50,14 @@ class UniformQuadraticOptimum:
     profit: float
 
 
+def _check_support(low, high) -> tuple[float, float]:
+    low = check_real(low, "low")
+    high = check_real(high, "high")
+    if not high > low:
+        raise ValueError(f"`high` must exceed `low`; got low = {low:g}, high = {high:g}")
+    return low, high
+
+
 def lemma5_masses(n: int, kappa: float) -> np.ndarray:
     """Masses of the ``(n, κ)``-optimal partition (Lemma 5), short interval first.
 
@@ -58,7 +66,7 @@ def lemma5_masses(n: int, kappa: float) -> np.ndarray:
     >>> lemma5_masses(2, math.log(2)).tolist()
     [0.5, 0.5]
     """
-    n = check_int(n, "n", minimum=1)
+    n = check_int(n, "n", minimum=1, maximum=MAX_N_INTERVALS)
     kappa = check_real(kappa, "kappa", lower=0.0)
     if n > 1 and kappa <= math.log(n - 1):
         raise ValueError(
@@ -80,7 +88,10 @@ def uniform_quadratic_profit(masses, low: float = 1.0, high: float = 2.0) -> flo
     >>> uniform_quadratic_profit([1.0])  # pooling on [1, 2]: q = E[2θ - 2] = 1
     0.5
     """
-    x = np.asarray(masses, dtype=float)
+    x = check_real_array(masses, "masses", ndim=1, min_length=1)
+    if x.min() < 0 or abs(x.sum() - 1.0) > 1e-9:
+        raise ValueError(f"`masses` must be non-negative and sum to 1; got sum {x.sum()!r}")
+    low, high = _check_support(low, high)
     w = high - low
     return float(w * w / 6.0 + low * low / 2.0 - w * w * np.sum(x**3) / 6.0)
 
@@ -95,7 +106,8 @@ def uniform_quadratic_optimum(kappa: float, low: float = 1.0, high: float = 2.0
     >>> opt.n_intervals, round(opt.short_mass, 6), round(opt.profit, 6)
     (3, 0.13905, 0.639628)
     """
-    kappa = check_real(kappa, "kappa", lower=0.0)
+    kappa = check_real(kappa, "kappa", lower=0.0, upper=math.log(MAX_N_INTERVALS))
+    low, high = _check_support(low, high)
     n = min_intervals(kappa)
     x = lemma5_masses(n, kappa)
     return UniformQuadraticOptimum(
@@ -115,7 +127,7 @@ def ex_post_intervals(kappa: float) -> int:
     >>> [ex_post_intervals(k) for k in (0.5, math.log(2), 1.0, 2.0)]
     [1, 2, 2, 7]
     """
-    kappa = check_real(kappa, "kappa", lower=0.0)
+    kappa = check_real(kappa, "kappa", lower=0.0, upper=MAX_KAPPA)
     n = int(math.floor(math.exp(kappa)))
     if math.log(n + 1) <= kappa + 1e-12:
         n += 1

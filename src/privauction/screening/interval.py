@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .._validation import check_real_array
 from ..theory.menu import menu_entropy
 from .model import ScreeningModel, screening_model
 
@@ -29,6 +30,9 @@ _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(48)
 # Eq. (5), the menu entropy, has its one home in theory; `entropy` is its name here.
 entropy = menu_entropy
 
+
+#: Most cutoffs :func:`interval_mechanism` takes (each interval costs a quadrature).
+MAX_CUTOFFS = 10**5
 
 @dataclass(frozen=True, eq=False, repr=False)
 class IntervalMenu:
@@ -164,10 +168,14 @@ def interval_mechanism(prior, cutoffs, *, cost=None) -> IntervalMenu:
     >>> round(m.profit, 10), round(m.privacy_loss, 10)  # 1/2 + 1/6 - (1/6)(2 / 8); log 2
     (0.625, 0.6931471806)
     """
+    if isinstance(cutoffs, (str, bytes)):
+        raise TypeError(f"`cutoffs` must be an array of numbers; got {cutoffs!r}")
+    if hasattr(cutoffs, "__len__") and len(cutoffs) > MAX_CUTOFFS:
+        raise ValueError(f"`cutoffs` must hold at most {MAX_CUTOFFS} values; got {len(cutoffs)}")
+    c = check_real_array(cutoffs, "cutoffs", ndim=None).ravel()
+    if c.size > MAX_CUTOFFS:
+        raise ValueError(f"`cutoffs` must hold at most {MAX_CUTOFFS} values; got {c.size}")
     model = screening_model(prior, cost, warn=False)
-    c = np.asarray(cutoffs, dtype=float).ravel()
-    if c.size and not np.all(np.isfinite(c)):
-        raise ValueError("`cutoffs` must be finite")
     if c.size == 0 or c[0] > model.low:
         c = np.concatenate([[model.low], c])
     if c[-1] < model.high:

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_int, check_rng
+from .._validation import check_budget, check_int, check_limit, check_rng
 
 __all__ = ["SECTION61", "MechanismRun", "simulate_section61", "section61_analytical"]
 
@@ -86,10 +86,12 @@ def section61_analytical() -> dict:
             "sequential_privacy": 1.25 * math.log(2), "ex_post_privacy": math.log(4)}
 
 
-def simulate_section61(n_buyers: int, *, rng=None) -> tuple[MechanismRun, MechanismRun]:
+def simulate_section61(n_buyers: int, *, rng=None, max_memory: float | None = 4 * 2**30
+                       ) -> tuple[MechanismRun, MechanismRun]:
     """The one-shot and the sequential mechanism on the same simulated buyers.
 
-    Returns ``(one_shot, sequential)``.
+    Returns ``(one_shot, sequential)``. ``max_memory`` (bytes, default 4 GiB, about 160 bytes
+    per buyer; None for no limit) bounds ``n_buyers`` before any draw.
 
     Examples
     --------
@@ -100,6 +102,11 @@ def simulate_section61(n_buyers: int, *, rng=None) -> tuple[MechanismRun, Mechan
     0.2
     """
     n_buyers = check_int(n_buyers, "n_buyers", minimum=1)
+    check_budget(
+        n_buyers * 160.0, check_limit(max_memory, "max_memory"), what=f"`n_buyers` = {n_buyers}",
+        unit="bytes",
+        advice="simulate fewer buyers, or pass a larger `max_memory` (None: no limit)",
+    )
     gen = check_rng(rng)
     s = SECTION61
     theta = gen.random(n_buyers)

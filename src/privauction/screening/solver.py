@@ -36,7 +36,14 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import optimize
 
-from .._validation import check_int, check_real, check_rng
+from .._validation import (
+    check_budget,
+    check_int,
+    check_limit,
+    check_real,
+    check_real_array,
+    check_rng,
+)
 from ..theory.menu import menu_entropy
 from .interval import IntervalMenu, build_menu
 from .model import ScreeningModel, screening_model
@@ -56,6 +63,28 @@ CONSTRAINTS = ("ex-ante", "ex-post")
 #: (the search keeps masses >= 1e-10); a κ so small that the optimal short interval would be
 #: below it (κ < ~2e-8) returns one interval.
 _COLLAPSED = 1e-9
+
+#: Largest κ the interval counts are computed for (``e^κ`` stays finite).
+MAX_KAPPA = 700.0
+#: Most intervals the closed forms and the random partitions build (arrays of that length).
+MAX_N_INTERVALS = 10**7
+
+#: Default work budget of :func:`optimal_menu`, in estimated CPU seconds.
+MAX_SECONDS = 60.0
+
+
+def _start_seconds(n: int) -> float:
+    """Estimated CPU seconds of one start (an SLSQP solve on ``n - 1`` cutoffs, then its share of
+    the polish): ``1e-3 + 3e-4 n²``, an upper envelope of benchmarks/bench_budgets_rest.py
+    (uniform prior, quadratic cost: 0.27 s per start at n ≈ 32, 1.3 s at n ≈ 62, 1.9 s at
+    n ≈ 123, on this 2-core machine)."""
+    return 1e-3 + 3e-4 * float(n) * float(n)
+
+
+def _search_seconds(counts, n_random: int) -> float:
+    """Estimated CPU seconds of solving each interval count in ``counts``: the structured starts
+    (up to 12) and ``n_random`` random ones, each :func:`_start_seconds`."""
+    return sum((min(n, 12) + n_random) * _start_seconds(n) for n in counts if n > 1)
 
 
 @dataclass(frozen=True, eq=False, repr=False)
@@ -183,6 +212,10 @@ def lemma4_residuals(menu: IntervalMenu, multiplier: float | None = None):
     Returns ``(residuals, λ)``: ``(q_{i+1}-q_i) v(θ_i) - (c(q_{i+1}) - c(q_i)) - λ log(m_i /
     m_{i+1})`` for ``i = 1..n-1``, with ``λ`` the least-squares multiplier when not given.
     """
+    if not isinstance(menu, IntervalMenu):
+        raise TypeError(f"`menu` must be an IntervalMenu (e.g. from optimal_menu); got {menu!r}")
+    if multiplier is not None:
+        multiplier = check_real(multiplier, "multiplier")
     model = menu.model
     prob = _Problem(_ExactFns(model), model.cost)
     _, _, _, _, _, a, b = prob.eval(np.asarray(menu.quantiles[1:-1], dtype=float))
@@ -203,6 +236,7 @@ def min_intervals(kappa: float) -> int:
     >>> [min_intervals(k) for k in (0.0, 0.3, 1.0, math.log(3), 2.0)]
     [1, 2, 3, 3, 8]
     """
+    kappa = check_real(kappa, "kappa", lower=0.0, upper=MAX_KAPPA)
     e = math.exp(kappa)
     r = round(e)
     if abs(kappa - math.log(max(r, 1))) < 1e-12:
@@ -233,7 +267,12 @@ def random_binding_masses(n: int, kappa: float, size: int, rng) -> np.ndarray:
     Eq. (5) equals ``κ`` (needs ``log n >= κ``). Used as random starts and as the random
     feasible competitors of the validation.
     """
+    n = check_int(n, "n", minimum=1, maximum=MAX_N_INTERVALS)
+    kappa = check_real(kappa, "kappa", lower=0.0)
+    size = check_int(size, "size", minimum=0)
     rng = check_rng(rng)
+    check_budget(float(size) * (n + 100), 1e8, what=f"`size` = {size} partitions into `n` = {n}",
+                 unit="entries", advice="draw fewer partitions (each costs a root-find)")
     out = np.empty((size, n))
     logn = math.log(n)
     if kappa > logn + 1e-12:
@@ -261,7 +300,15 @@ def random_binding_masses(n: int, kappa: float, size: int, rng) -> np.ndarray:
 
 def profit_of_masses(model: ScreeningModel, masses) -> np.ndarray:
     """Exact profit Eq. (2) of partitions given by their masses in order (rows)."""
-    masses = np.atleast_2d(np.asarray(masses, dtype=float))
+    if not isinstance(model, ScreeningModel):
+        raise TypeError(
+            f"`model` must be a ScreeningModel (from screening_model(prior)); got {model!r}"
+        )
+    masses = np.atleast_2d(check_real_array(masses, "masses", ndim=None))
+    if masses.ndim != 2 or masses.shape[1] == 0:
+        raise ValueError(f"`masses` must be a 1-d or 2-d array of masses; got shape {masses.shape}")
+    if masses.min() < 0 or np.any(np.abs(masses.sum(axis=1) - 1.0) > 1e-9):
+        raise ValueError("`masses` must be non-negative and each partition must sum to 1")
     fns = _ExactFns(model)
     out = np.empty(masses.shape[0])
     for r, x in enumerate(masses):
@@ -573,6 +620,7 @@ def optimal_menu(
     max_intervals: int = 64,
     n_intervals: int | None = None,
     rng=0,
+    max_seconds: float = MAX_SECONDS,
 ) -> OptimalMenu:
     """The κ-optimal interval mechanism (menu) for any prior and cost.
 
@@ -602,6 +650,8 @@ def optimal_menu(
         partition into exactly ``n`` intervals; ValueError if none is feasible).
     rng : None, int, SeedSequence or Generator
         Seeds the random restarts only (default 0, so the result is reproducible).
+    max_seconds : float
+        Work budget in estimated CPU seconds (default 60); None (or ``numpy.inf``) lifts it.
 
     Returns
     -------
@@ -612,6 +662,16 @@ def optimal_menu(
     TypeError, ValueError
         Naming the parameter: ``kappa`` negative or too large, unknown ``constraint``, a
         prior or cost breaking Section 3's assumptions.
+    privauction._validation.WorkBudgetError
+        Before any work, when the estimated CPU time of the search exceeds ``max_seconds``.
+        Each interval count ``n`` solved costs ``(min(n, 12) + n_random)`` starts of about
+        ``1e-3 + 3e-4 n²`` CPU seconds each (an SLSQP solve on ``n - 1`` cutoffs; the envelope
+        of ``benchmarks/bench_budgets_rest.py``: κ = log 64 takes about 64 s of CPU); the
+        ex-ante search is estimated from its first three counts ``⌈e^κ⌉ .. ⌈e^κ⌉ + 2``, the
+        ex-post one from all counts ``1 .. ⌊e^κ⌋``. So ``n_random=10**6``, or ``kappa=10`` with
+        ``max_intervals=10**6`` (22,027 intervals: SLSQP alone would ask for about 42 GiB), is
+        refused in milliseconds. Lower ``kappa``, ``n_intervals`` or ``n_random``, or raise
+        ``max_seconds``.
 
     Examples
     --------
@@ -629,8 +689,13 @@ def optimal_menu(
         raise ValueError(f"`constraint` must be one of {CONSTRAINTS}; got {constraint!r}")
     n_random = check_int(n_random, "n_random", minimum=0)
     max_intervals = check_int(max_intervals, "max_intervals", minimum=1)
-    model = screening_model(prior, cost)
+    max_seconds = check_limit(max_seconds, "max_seconds")
+    if isinstance(rng, (bool, np.bool_)):  # a boolean is not a seed (check_rng takes it as 1)
+        raise TypeError(
+            f"`rng` must be None, an int seed, a SeedSequence or a Generator; got {rng}"
+        )
     gen = check_rng(rng)
+    model = screening_model(prior, cost)
     if kappa > math.log(max_intervals) + 1e-12:  # also keeps e^κ below float overflow
         raise ValueError(
             f"`kappa` = {kappa:g} needs at least e^κ = "
@@ -638,11 +703,27 @@ def optimal_menu(
             f"`max_intervals` = {max_intervals}; raise max_intervals or lower kappa"
         )
     n_lo = min_intervals(kappa)
+    if n_intervals is not None:
+        n_fix = check_int(n_intervals, "n_intervals", minimum=1)
+        counts = [n_fix]
+    elif constraint == "ex-post":
+        n_top = min(max(1, int(math.floor(math.exp(kappa) * (1 + 1e-12)))), max_intervals)
+        counts = range(1, n_top + 1)
+    else:
+        counts = range(n_lo, min(n_lo + 2, max_intervals) + 1)
+    check_budget(
+        _search_seconds(counts, n_random), max_seconds,
+        what=(f"`kappa` = {kappa:g} ({constraint}: interval counts from {min(counts)} to "
+              f"{max(counts)}) with `n_random` = {n_random}"
+              + ("" if n_intervals is None else f" and `n_intervals` = {n_intervals}")),
+        unit="CPU seconds (estimated)",
+        advice="lower `kappa` (fewer intervals), `n_intervals` or `n_random`, or pass a larger "
+               "`max_seconds` (None for no limit)",
+    )
     table = _Problem(_TableFns(model), model.cost)
 
     results = {}
     if n_intervals is not None:
-        n_fix = check_int(n_intervals, "n_intervals", minimum=1)
         feasible = (n_fix <= math.exp(kappa) * (1 + 1e-12) if constraint == "ex-post"
                     else (n_fix == 1 or kappa > 0))
         if not feasible:

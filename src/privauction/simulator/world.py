@@ -72,9 +72,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .._validation import check_int, check_real
+from .._validation import check_budget, check_int, check_limit, check_real
 from ..mechanisms.base import Mechanism
 from ..priors import _label, validate_prior
+from ._world_budget import MAX_AUCTIONS, MAX_BIDDERS, MAX_TICKS
 from ._world_observer import observer_model
 from ._world_result import MarketResult
 from ._world_run import MarketRunError, _Run
@@ -93,6 +94,7 @@ __all__ = [
 ]
 
 _BLOCK_TARGET = 8192  # expected auctions per tick when `tick` is left to the market
+
 _REEXPORTED = (_bidder_keys,)  # the tests check the per-bidder seeding through this module
 
 
@@ -295,8 +297,43 @@ class Market:
         n = int(np.searchsorted(self.schedule, horizon, side="right"))
         return horizon / max(1, math.ceil(n / _BLOCK_TARGET))
 
+    def _expected_auctions(self, horizon: float) -> float:
+        """Expected number of auctions on ``[0, horizon]``."""
+        if self.arrival_rate is not None:
+            return self.arrival_rate * horizon
+        return float(np.searchsorted(self.schedule, horizon, side="right"))
+
+    def _check_budget(self, horizon: float, max_auctions, max_ticks, max_bidders) -> None:
+        """Refuse a run past its work budgets (see :meth:`run`), before any work."""
+        max_auctions = check_limit(max_auctions, "max_auctions")
+        max_ticks = check_limit(max_ticks, "max_ticks")
+        max_bidders = check_limit(max_bidders, "max_bidders")
+        check_budget(
+            float(self.n_population), max_bidders, what=f"`n_population` = {self.n_population}",
+            unit="bidders", advice="use a smaller population, or pass a larger `max_bidders`",
+        )
+        auctions = self._expected_auctions(horizon)
+        if self.arrival_rate is not None:
+            what = (f"`arrival_rate` = {self.arrival_rate:g} over `horizon` = {horizon:g} "
+                    "(the expected number of auctions)")
+        else:
+            what = f"`schedule` up to `horizon` = {horizon:g}"
+        check_budget(
+            auctions, max_auctions, what=what, unit="auctions",
+            advice="shorten `horizon` and run several seasons (run_seasons), or pass a larger "
+                   "`max_auctions` (None for no limit)",
+        )
+        check_budget(
+            math.ceil(horizon / self._tick_for(horizon)), max_ticks,
+            what=f"`horizon` = {horizon:g} in steps of `tick` = {self._tick_for(horizon):g}",
+            unit="clock ticks",
+            advice="coarsen `tick` (None: about 8192 auctions per tick), shorten `horizon`, or "
+                   "pass a larger `max_ticks` (None for no limit)",
+        )
+
     # -- running ----------------------------------------------------------------------------
-    def run(self, horizon: float, *, rng=None) -> MarketResult:
+    def run(self, horizon: float, *, rng=None, max_auctions: float = MAX_AUCTIONS,
+            max_ticks: float = MAX_TICKS, max_bidders: float = MAX_BIDDERS) -> MarketResult:
         """Run the market on ``[0, horizon]``.
 
         Parameters
@@ -305,6 +342,8 @@ class Market:
             Length of the season on the market clock.
         rng : None, int, SeedSequence or Generator
             The run's seed (a Generator is used once to draw a SeedSequence's entropy).
+        max_auctions, max_ticks, max_bidders : float
+            Work budgets (see Raises); None (or ``numpy.inf``) lifts one.
 
         Returns
         -------
@@ -312,11 +351,22 @@ class Market:
 
         Raises
         ------
+        privauction._validation.WorkBudgetError
+            Before any work, when the run would hold more than ``max_auctions`` auctions
+            (expected: ``arrival_rate × horizon``, or the scheduled times up to ``horizon``;
+            default 2e7, about 12 s of CPU at the measured 1.6e6 auctions per CPU second), step
+            its clock more than ``max_ticks`` times (``horizon / tick``; default 1e6, about 3 s
+            of CPU), or seed more than ``max_bidders`` bidders (``n_population``; default 2**25,
+            about 115 bytes each, 3.6 GiB). ``arrival_rate=1e12`` over a horizon of 1, or
+            ``tick=1e-9``, is refused in milliseconds. Shorten ``horizon`` and run several
+            seasons (:func:`run_seasons`), coarsen ``tick`` (leave it None: about 8192 auctions
+            per tick), or raise the limit.
         MarketRunError
             When the mechanism (or its bid function) raises during the run; the message names
             the auction and the time at which it failed, and the original error is chained.
         """
         horizon = check_real(horizon, "horizon", lower=0.0, lower_inclusive=False)
+        self._check_budget(horizon, max_auctions, max_ticks, max_bidders)
         root = _root_seed(rng)
         run = _Run(self, horizon, root)
         return run.execute()

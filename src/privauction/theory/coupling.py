@@ -24,14 +24,20 @@ before scaling, which keeps the iteration from crawling towards zeros inside the
 
 from __future__ import annotations
 
-import numbers
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import optimize, special
 
-from .._validation import PrivauctionWarning, check_int, check_real
+from .._validation import (
+    PrivauctionWarning,
+    check_budget,
+    check_int,
+    check_limit,
+    check_real,
+    check_real_array,
+)
 
 __all__ = [
     "CouplingResult",
@@ -89,17 +95,20 @@ class CouplingResult:
         )
 
 
+#: Default most cells ``len(px) * len(py)`` of the dense plan (``4096 × 4096``): about 1 GiB
+#: at the ~64 bytes per cell the scaling holds at its peak, a few seconds of set-up and about
+#: 0.1 s of CPU per Sinkhorn iteration (benchmarks/bench_budgets_rest.py).
+MAX_CELLS = 2**24
+
+#: Bytes held per cell of the plan at the peak (the product, the kernel, the plan, the
+#: reference and their temporaries).
+_BYTES_PER_CELL = 64
+
+
 def _check_pmf(p, name: str, atol: float) -> np.ndarray:
-    if isinstance(p, (str, bytes)) or isinstance(p, numbers.Number):
-        raise TypeError(f"`{name}` must be a 1-d array of probabilities; got {p!r}")
-    try:
-        arr = np.asarray(p, dtype=float)
-    except (TypeError, ValueError):
-        raise TypeError(f"`{name}` must be a 1-d array of probabilities; got {p!r}") from None
+    arr = check_real_array(p, name, ndim=None)
     if arr.ndim != 1 or arr.size == 0:
         raise ValueError(f"`{name}` must be a non-empty 1-d array; got shape {arr.shape}")
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` must be finite; got {arr}")
     if np.any(arr < 0):
         i = int(np.flatnonzero(arr < 0)[0])
         raise ValueError(f"`{name}` must be non-negative; got {name}[{i}] = {arr[i]}")
@@ -110,13 +119,11 @@ def _check_pmf(p, name: str, atol: float) -> np.ndarray:
 
 
 def _check_support(s, name: str, size: int, pmf_name: str) -> np.ndarray:
-    arr = np.asarray(s, dtype=float)
+    arr = check_real_array(s, name, ndim=None)
     if arr.shape != (size,):
         raise ValueError(
             f"`{name}` must have the shape of `{pmf_name}`, ({size},); got shape {arr.shape}"
         )
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"`{name}` must be finite; got {arr}")
     if np.any(np.diff(arr) <= 0):
         raise ValueError(f"`{name}` must be strictly increasing; got {arr}")
     return arr
@@ -131,6 +138,7 @@ def min_mi_coupling(
     tol: float = 1e-12,
     max_iter: int = 100_000,
     atol_sum: float = 1e-9,
+    max_cells: float = MAX_CELLS,
 ) -> CouplingResult:
     """Joint law of least mutual information of two ordered discrete random variables.
 
@@ -152,8 +160,12 @@ def min_mi_coupling(
     max_iter : int
         Most Sinkhorn iterations; on reaching it a :class:`CouplingConvergenceWarning` is
         issued and the last plan returned with ``converged=False``.
-    atol_sum : float
-        Tolerance on ``sum(px) = 1`` and ``sum(py) = 1`` and on the dominance check.
+    atol_sum : float in [0, 0.01]
+        Tolerance on ``sum(px) = 1`` and ``sum(py) = 1`` and on the dominance check: a
+        tolerance for rounding, not a licence to pass unnormalised weights.
+    max_cells : float
+        Work budget: most cells ``len(px) * len(py)`` of the dense plan (default
+        :data:`MAX_CELLS` ``= 2**24``); ```None`` (or ``numpy.inf``) lifts it.
 
     Returns
     -------
@@ -163,10 +175,21 @@ def min_mi_coupling(
 
     Raises
     ------
+    TypeError
+        If a marginal or support is not an array of real numbers (strings, booleans, complex).
     ValueError
-        If a marginal is negative, does not sum to 1, or if no ordered coupling exists: by
-        Lemma 2 that is when ``P(Y <= s) < P(X <= s)`` for some ``s`` (``X`` does not
-        first-order dominate ``Y``); the message names that ``s``.
+        If a marginal is negative, NaN, empty, does not sum to 1, or if no ordered coupling
+        exists: by Lemma 2 that is when ``P(Y <= s) < P(X <= s)`` for some ``s`` (``X`` does
+        not first-order dominate ``Y``); the message names that ``s``.
+    privauction._validation.WorkBudgetError
+        Before any work, if ``len(px) * len(py) > max_cells``. The plan is dense: the call
+        holds about 64 bytes per cell (1 GiB at the default limit, 4096 × 4096 atoms), costs a
+        few seconds to set up and about 8 ns of CPU per cell per Sinkhorn iteration (measured:
+        ``benchmarks/bench_budgets_rest.py``, 4000 × 4000 atoms: 1.4 s CPU for 11 iterations),
+        so a call under the limit that converges in a few hundred iterations takes under a
+        minute; ``max_iter`` bounds the iterations. Identical marginals of length 60,000 (3.6e9
+        cells, about 214 GiB) are refused in milliseconds. Coarsen the supports (merge atoms),
+        or pass a larger ``max_cells`` (``numpy.inf`` for none) when the memory is there.
 
     References
     ----------
@@ -187,10 +210,21 @@ def min_mi_coupling(
     >>> res.h1.round(6), (res.h2 * 25).round(6)
     (array([0.166667, 0.416667, 0.416667]), array([15.,  9.,  6.]))
     """
-    px = _check_pmf(px, "px", atol_sum)
-    py = _check_pmf(py, "py", atol_sum)
+    atol_sum = check_real(atol_sum, "atol_sum", lower=0.0, upper=0.01)
     tol = check_real(tol, "tol", lower=0.0, lower_inclusive=False)
     max_iter = check_int(max_iter, "max_iter", minimum=1)
+    max_cells = check_limit(max_cells, "max_cells")
+    px = _check_pmf(px, "px", atol_sum)
+    py = _check_pmf(py, "py", atol_sum)
+    cells = float(px.size) * float(py.size)
+    check_budget(
+        cells * _BYTES_PER_CELL, max_cells * _BYTES_PER_CELL,
+        what=f"a coupling of `px` ({px.size} atoms) and `py` ({py.size} atoms), "
+             f"{cells:,.0f} cells over the `max_cells` limit of {max_cells:,.0f},",
+        unit="bytes",
+        advice="merge atoms to coarsen the supports, or pass a larger `max_cells` "
+               "(None for no limit) if the memory is there",
+    )
     if support_x is None and support_y is None:
         if px.size != py.size:
             raise ValueError(
@@ -212,7 +246,8 @@ def min_mi_coupling(
     if np.any(gap < -atol_sum):
         k = int(np.argmin(gap))
         raise ValueError(
-            "no coupling with Y <= X exists: X must first-order dominate Y (Lemma 2), i.e. "
+            "no coupling with Y <= X exists for `px` and `py`: X must first-order dominate Y "
+            "(Lemma 2), i.e. "
             f"P(Y <= s) >= P(X <= s) for all s; at s = {points[k]:g}, P(Y <= s) = {cdf_y[k]:.12g} "
             f"< P(X <= s) = {cdf_x[k]:.12g}"
         )
@@ -220,9 +255,13 @@ def min_mi_coupling(
     # Kernel: product on the triangle, minus cells {y <= s < x} at touching points s.
     mask = sy[None, :] <= sx[:, None]
     # Exact touching only (up to rounding): cells removed here must carry no mass at all.
+    # A cell (x, y) with y <= x is removed when a touching point s has y <= s < x, i.e. when
+    # x and y fall in different blocks between touching points (one pass, not one per point).
     touching = points[(gap <= 1e-13) & (points < points[-1])]
-    for s in touching:
-        mask &= ~((sy[None, :] <= s) & (sx[:, None] > s))
+    if touching.size:
+        block_x = np.searchsorted(touching, sx, side="left")
+        block_y = np.searchsorted(touching, sy, side="left")
+        mask &= block_x[:, None] == block_y[None, :]
     rows, cols = px > 0, py > 0
     K = np.where(mask, np.outer(px, py), 0.0)[np.ix_(rows, cols)]
     a, b = px[rows], py[cols]

@@ -39,6 +39,7 @@ import math
 import numpy as np
 from scipy import special
 
+from .._validation import check_int, check_real
 from ..priors import expected_second_given_highest, support, validate_prior
 
 __all__ = [
@@ -124,9 +125,10 @@ def winner_identity_loss(n_bidders: int, reserve_quantile: float = 0.0) -> float
     """
     from scipy import integrate
 
-    n = int(n_bidders)
+    n = check_int(n_bidders, "n_bidders", minimum=2)
     m = n - 1
-    rho = float(reserve_quantile)
+    rho = check_real(reserve_quantile, "reserve_quantile", lower=0.0, upper=1.0,
+                     upper_inclusive=False)
     val, _ = integrate.quad(lambda u: _h_b(u**m), rho, 1.0, epsabs=1e-14, epsrel=1e-12,
                             limit=200)
     return float((1.0 - rho**n) * _h_b(1.0 / n) - val)
@@ -323,7 +325,8 @@ def spa_rounded_price_loss(prior, n_bidders: int, step: float, whose: str = "win
     0.3064
     """
     whose = _check_whose(whose)
-    n = int(n_bidders)
+    n = check_int(n_bidders, "n_bidders", minimum=2)
+    step = check_real(step, "step", lower=0.0, lower_inclusive=False)
     m = n - 1
     low, _ = support(prior)
     rho = 0.0 if reserve is None else float(prior.cdf(reserve))
@@ -615,7 +618,8 @@ def spa_noisy_price_loss(prior, n_bidders: int, scale: float, whose: str = "winn
 
     whose = _check_whose(whose)
     validate_prior(prior, bounded=True)
-    n = int(n_bidders)
+    n = check_int(n_bidders, "n_bidders", minimum=2)
+    scale = check_real(scale, "scale", lower=0.0, lower_inclusive=False)
     m = n - 1
     _, high = support(prior)
     rho = 0.0 if reserve is None else float(prior.cdf(reserve))
@@ -660,7 +664,8 @@ def _zero_k_channel(prior, n_bidders: int, K: float, whose: str, n_nodes: int = 
     """Nodes of the person's value with weights, and the channel of the {0,K} lottery: the
     chance ``q`` of paying ``K`` (Section 4.1: ``K`` with probability ``b_2 / K``) and, for a
     bidder, the chances ``b1`` of winning and ``b1k`` of winning and paying ``K``."""
-    n = int(n_bidders)
+    n = check_int(n_bidders, "n_bidders", minimum=2)
+    K = check_real(K, "K", lower=0.0, lower_inclusive=False)
     m = n - 1
     low, high = support(prior)
     u, w = _gauss_legendre(_pieces(0.0, 1.0, n_nodes // 32), 32)

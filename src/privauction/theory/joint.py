@@ -180,7 +180,7 @@ def min_mi_joint(X, Y, *, n_grid: int = 20_001) -> MinMIJoint:
     """
     X = _check_x(X)
     Y = as_law(Y, name="Y")
-    n_grid = check_int(n_grid, "n_grid", minimum=101)
+    n_grid = check_int(n_grid, "n_grid", minimum=101, maximum=10**7)
     mi = ordered_mi_lower_bound(X, Y)
     if not np.isfinite(mi):
         raise ValueError(

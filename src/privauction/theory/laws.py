@@ -328,6 +328,7 @@ def winner_bid_lottery_price_law(prior, n_bidders: int, *, n_grid: int = 4097) -
     """
     validate_prior(prior, bounded=True)
     n = check_int(n_bidders, "n_bidders", minimum=2)
+    n_grid = check_int(n_grid, "n_grid", minimum=3, maximum=10**7)
     low, high = support(prior)
     if low < 0:
         raise ValueError(
@@ -368,6 +369,8 @@ def beta_price_law(prior, n_bidders: int, *, n_nodes: int = 64, n_grid: int = 12
     """
     validate_prior(prior, bounded=True)
     n = check_int(n_bidders, "n_bidders", minimum=2)
+    n_nodes = check_int(n_nodes, "n_nodes", minimum=2, maximum=4096)
+    n_grid = check_int(n_grid, "n_grid", minimum=3, maximum=10**6)
     low, high = support(prior)
     if low < 0:
         raise ValueError(f"the prior's support must be >= 0 for Beta prices; got [{low}, {high}]")

@@ -129,7 +129,7 @@ def ordered_mi_lower_bound(
     epsabs = check_real(epsabs, "epsabs", lower=0.0)
     epsrel = check_real(epsrel, "epsrel", lower=0.0)
     limit = check_int(limit, "limit", minimum=1)
-    n_check = check_int(n_check, "n_check", minimum=16)
+    n_check = check_int(n_check, "n_check", minimum=16, maximum=10**7)
     floor = max(X.accuracy, Y.accuracy)
     epsabs, epsrel = max(epsabs, floor), max(epsrel, floor)
     gap = _Gap(X, Y)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import numpy as np
 from scipy import special
 
+from .._validation import check_real_array
+
 __all__ = ["menu_entropy"]
 
 
@@ -36,6 +38,8 @@ def menu_entropy(masses, axis: int = -1):
     >>> menu_entropy([[0.5, 0.5], [1.0, 0.0]]).round(6).tolist()
     [0.693147, 0.0]
     """
-    x = np.asarray(masses, dtype=float)
+    x = check_real_array(masses, "masses", ndim=None)
+    if x.size and x.min() < 0:
+        raise ValueError(f"`masses` must be non-negative; got {x.min()}")
     h = -np.sum(special.xlogy(x, x), axis=axis) + 0.0  # + 0.0 turns -0.0 into 0.0
     return float(h) if np.ndim(h) == 0 else h

@@ -21,7 +21,7 @@ import math
 import numpy as np
 from scipy import integrate, special
 
-from .._validation import check_int, check_real
+from .._validation import check_int, check_real, check_real_array
 
 __all__ = [
     "spa_privacy_loss",
@@ -111,9 +111,15 @@ def spa_posterior_kl(a, n_bidders: int, reserve_quantile: float = 0.0):
     >>> round(float(spa_posterior_kl(0.0, 2)), 10)   # price at the bottom: KL = 1 - log 2
     0.3068528194
     """
-    a = np.asarray(a, dtype=float)
-    n = n_bidders
-    rho = float(reserve_quantile)
+    a = check_real_array(a, "a", ndim=None)
+    n = check_int(n_bidders, "n_bidders", minimum=2)
+    rho = check_real(reserve_quantile, "reserve_quantile", lower=0.0, upper=1.0,
+                     upper_inclusive=False)
+    if a.size and (a.min() < rho - 1e-12 or a.max() > 1.0):
+        bad = a[(a < rho - 1e-12) | (a > 1.0)][0]
+        raise ValueError(f"`a` must hold price quantiles in [reserve_quantile, 1] = [{rho:g}, 1]; "
+                         f"got {bad}")
+    a = a if a.ndim else a[()]
     # log(1 - ρ^n) = log(-expm1(n log ρ)), accurate when ρ is within 1e-15 of 1
     log_sale = math.log(-math.expm1(n * math.log(rho))) if rho > 0 else 0.0
     with np.errstate(divide="ignore", invalid="ignore"):
