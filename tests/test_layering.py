@@ -20,6 +20,7 @@ SRC = Path(privauction.__file__).parent
 # The layer order, written once: a component may import only components of a lower layer.
 LAYERS = {
     "_validation": 0,
+    "_budgets": 0,          # the work-budget estimates of the core entry points
     "_version": 0,          # `__version__`, metadata read from the package root
     "_progress": 0,         # progress bars (tqdm) for long loops at every layer
     "plotting": 0,          # the figure style and helpers: matplotlib only, used from layer 8 up

@@ -162,8 +162,8 @@ class Broken(Mechanism):
     "flaw, message",
     [
         ("shape", r"Broken.run returned `winner` of shape \(\d+,\); it must have shape"),
-        ("index", r"Broken.run returned winner index 3 in auction 0; it must be in \[-1, 2\]"),
-        ("nan", r"price nan for the sold item in auction 3"),
+        ("index", r"Broken.run returned `winner` index 3 in auction 0; it must be in \[-1, 2\]"),
+        ("nan", r"`price` nan for the sold item in auction 3"),
         ("negative", r"must be finite and >= 0"),
         ("above_value", r"Broken declares ex_post_ir = True but in auction 0 the winner pays"),
         ("inefficient", r"Broken declares efficient = True but in auction 0"),

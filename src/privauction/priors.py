@@ -19,7 +19,8 @@ import warnings
 import numpy as np
 from scipy import integrate, optimize, stats
 
-from ._validation import PrivauctionWarning, check_int
+from ._budgets import GRID_LIMIT_BYTES
+from ._validation import PrivauctionWarning, check_bool, check_budget, check_int, check_real
 
 __all__ = [
     "MHRWarning",
@@ -82,6 +83,9 @@ def validate_prior(prior, *, name: str = "prior", bounded: bool = False):
     ...
     TypeError: `prior` must be a frozen continuous scipy.stats distribution ... (call it ...)
     """
+    if bounded is False and prior is not None and _PROPER.get(id(prior)) is prior:
+        return prior  # already found proper: a dict lookup
+    bounded = check_bool(bounded, "bounded")
     if isinstance(prior, stats.rv_continuous):
         raise TypeError(
             f"`{name}` must be a frozen continuous scipy.stats distribution such as "
@@ -119,6 +123,31 @@ def validate_prior(prior, *, name: str = "prior", bounded: bool = False):
 _PROPER: dict[int, object] = {}  # priors already found proper (id -> the prior itself)
 
 
+def _points(x, name: str = "x") -> np.ndarray:
+    """Points at which a helper evaluates the prior: real numbers (±inf allowed), no NaN.
+
+    A NaN point would come back as a NaN result, silently; strings, complex numbers, booleans
+    and objects are refused rather than converted."""
+    if type(x) is float:  # the quadratures' scalar calls: no array round trip
+        if x != x:
+            raise ValueError(f"`{name}` must not hold NaN; got nan")
+        return x
+    try:
+        arr = np.asarray(x)
+    except Exception as exc:  # ragged sequences
+        raise TypeError(f"`{name}` must be real numbers; got {type(x).__name__}") from exc
+    if arr.dtype.kind not in "iuf":
+        raise TypeError(
+            f"`{name}` must be real numbers (a float or an array of them); got "
+            + (f"{x!r:.40}" if arr.ndim == 0 else f"an array of dtype {arr.dtype}")
+        )
+    arr = arr.astype(float, copy=False)
+    if np.isnan(arr).any():
+        i = int(np.flatnonzero(np.isnan(arr.ravel()))[0])
+        raise ValueError(f"`{name}` must not hold NaN; got NaN at flat index {i}")
+    return arr
+
+
 def _check_proper(prior, name: str) -> None:
     """A proper distribution: finite parameters, a support with low < high, a finite median
     with a positive finite density there (``stats.uniform(0, inf)`` is none of these)."""
@@ -150,13 +179,15 @@ def support(prior) -> tuple[float, float]:
     >>> support(stats.uniform(1, 2))
     (1.0, 3.0)
     """
+    validate_prior(prior)
     low, high = prior.support()
     return float(low), float(high)
 
 
 def hazard_rate(prior, x):
     """Hazard rate ``f(x) / (1 - F(x))`` (the ``C(s)`` of Eq. (7) of the auction paper)."""
-    x = np.asarray(x, dtype=float)
+    validate_prior(prior)
+    x = _points(x)
     with np.errstate(divide="ignore", invalid="ignore"):
         return prior.pdf(x) / prior.sf(x)
 
@@ -175,6 +206,10 @@ def is_mhr(prior, *, n_grid: int = 2001, rtol: float = 1e-9) -> bool:
     (True, True, False)
     """
     validate_prior(prior)
+    n_grid = check_int(n_grid, "n_grid", minimum=2)
+    rtol = check_real(rtol, "rtol", lower=0.0)
+    check_budget(48.0 * n_grid, GRID_LIMIT_BYTES, unit="bytes", what=f"`n_grid` = {n_grid:,}",
+                 advice="use fewer grid points (the default 2001 resolves smooth priors)")
     q = np.linspace(1e-9, 1 - 1e-6, n_grid)
     x = prior.ppf(q)
     h = hazard_rate(prior, x)
@@ -202,7 +237,8 @@ def warn_if_not_mhr(prior, result: str) -> bool:
 
 def virtual_value(prior, x):
     """Myerson's virtual value ``x - (1 - F(x)) / f(x)``."""
-    x = np.asarray(x, dtype=float)
+    validate_prior(prior)
+    x = _points(x)
     with np.errstate(divide="ignore", invalid="ignore"):
         return x - prior.sf(x) / prior.pdf(x)
 
@@ -270,22 +306,34 @@ def _label(prior) -> str:
 
 def highest_cdf(prior, n_bidders: int, x):
     """CDF of the highest of ``n`` draws, ``G_W = F^n`` (Step 2 of Theorem 1's proof)."""
+    validate_prior(prior)
+    n_bidders = check_int(n_bidders, "n_bidders", minimum=1)
+    x = _points(x)
     return np.asarray(prior.cdf(x), dtype=float) ** n_bidders
 
 
 def highest_pdf(prior, n_bidders: int, x):
     """Density ``g_W = n f F^{n-1}`` of the highest of ``n`` draws."""
+    validate_prior(prior)
+    n_bidders = check_int(n_bidders, "n_bidders", minimum=1)
+    x = _points(x)
     return n_bidders * prior.pdf(x) * np.asarray(prior.cdf(x), dtype=float) ** (n_bidders - 1)
 
 
 def second_highest_cdf(prior, n_bidders: int, x):
     """CDF ``G_L = F^n + n (1 - F) F^{n-1}`` of the second-highest of ``n`` draws."""
+    validate_prior(prior)
+    n_bidders = check_int(n_bidders, "n_bidders", minimum=2)
+    x = _points(x)
     F = np.asarray(prior.cdf(x), dtype=float)
     return F**n_bidders + n_bidders * (1 - F) * F ** (n_bidders - 1)
 
 
 def second_highest_pdf(prior, n_bidders: int, x):
     """Density ``g_L = n (n-1) f (1 - F) F^{n-2}`` of the second-highest of ``n`` draws."""
+    validate_prior(prior)
+    n_bidders = check_int(n_bidders, "n_bidders", minimum=2)
+    x = _points(x)
     F = np.asarray(prior.cdf(x), dtype=float)
     return n_bidders * (n_bidders - 1) * prior.pdf(x) * (1 - F) * F ** (n_bidders - 2)
 
@@ -324,7 +372,12 @@ def expected_second_given_highest(prior, n_bidders: int, w):
     low, _ = support(prior)
     if not math.isfinite(low):
         raise ValueError("`prior` must have a support bounded below for this quantity")
-    w = np.atleast_1d(np.asarray(w, dtype=float))
+    n_bidders = check_int(n_bidders, "n_bidders", minimum=2)
+    size = int(np.size(w))  # before the O(size) checks: a broadcast view may be huge
+    check_budget(4 * 8.0 * 64 * size, GRID_LIMIT_BYTES, unit="bytes",
+                 what=f"`w` of {size:,} points (64 quadrature nodes each)",
+                 advice="evaluate it in chunks of fewer points")
+    w = np.atleast_1d(_points(w, "w"))
     nodes, weights = _GAUSS_LEGENDRE_64
     half = (w - low)[:, None] / 2.0
     s = low + half * (nodes[None, :] + 1.0)

@@ -23,6 +23,8 @@ from typing import ClassVar
 
 import numpy as np
 
+from .._validation import check_outcome_arrays, check_rng
+
 __all__ = ["Disclosure", "DisclosureContractError"]
 
 
@@ -91,7 +93,15 @@ class Disclosure(abc.ABC):
             When the disclosure needs bids and the outcome has none.
         """
         name = type(self).__name__
-        winner = np.asarray(outcome.winner)
+        if not hasattr(outcome, "winner") or not hasattr(outcome, "price"):
+            raise TypeError(
+                "`outcome` must be a privauction.Outcomes (or an object with its `winner` and "
+                f"`price` arrays); got {type(outcome).__name__}"
+            )
+        rng = check_rng(rng)
+        winner, *_ = check_outcome_arrays(
+            outcome, "outcome", values=False,
+            extra=("values", "bids") if self.needs_bids else ())
         n_auctions = int(winner.shape[0])
         if self.needs_bids and getattr(outcome, "bids", None) is None:
             raise ValueError(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,7 +42,7 @@ class NoisyPrice(Disclosure):
     def epsilon(self, low: float, high: float) -> float:
         """The ε of differential privacy on prices in ``[low, high]``: ``(high - low) / scale``
         (infinite on an unbounded support)."""
-        low, high = float(low), float(high)
+        low, high = _end(low, "low"), _end(high, "high")
         if not high >= low:
             raise ValueError(f"`high` must be >= `low`; got low={low}, high={high}")
         return (high - low) / self.scale
@@ -51,3 +53,11 @@ class NoisyPrice(Disclosure):
 
     def discrete_columns(self, n_columns):
         return (False,)
+
+
+def _end(value, name: str) -> float:
+    """An end of the price support: a real number, possibly infinite, not NaN."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Real) or math.isnan(value):
+        raise (ValueError if isinstance(value, numbers.Real) and not isinstance(value, bool)
+               else TypeError)(f"`{name}` must be a real number (inf allowed); got {value!r}")
+    return float(value)

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .._validation import check_real
 from ._checks import bit_count, positive_number
 from .base import Disclosure
 
@@ -37,7 +38,13 @@ class RoundedPrice(Disclosure):
     step: float
 
     def __post_init__(self):
-        object.__setattr__(self, "step", positive_number(self.step, "step"))
+        step = positive_number(self.step, "step")
+        if step < np.finfo(float).tiny:  # price / step would overflow to inf
+            raise ValueError(
+                f"`step` must be at least {np.finfo(float).tiny:.3g} (the smallest normal float, "
+                f"so that price / step stays finite); got {step:.3g}"
+            )
+        object.__setattr__(self, "step", step)
 
     def publish(self, outcome, rng):
         price = np.asarray(outcome.price, dtype=float)
@@ -111,7 +118,8 @@ class StochasticRounding(Disclosure):
         >>> StochasticRounding(mantissa_bits=1, exponent_bits=3).grid(0.3, 1.0).tolist()
         [0.25, 0.375, 0.5, 0.75, 1.0]
         """
-        low, high = float(low), float(high)
+        low = check_real(low, "low")
+        high = check_real(high, "high")
         if not 0.0 <= low <= high <= self.largest:
             raise ValueError(
                 f"`low` and `high` must satisfy 0 <= low <= high <= {self.largest}; got "

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_int, check_real, check_rng
-from ._binned import BinnedMI, binned_mi_blocks
+from .._budgets import DEFAULT_MAX_MEMORY, DEFAULT_MAX_WORK
+from .._validation import (
+    check_int,
+    check_max_memory,
+    check_max_work,
+    check_real,
+    check_rng,
+)
+from ._binned import BinnedMI, binned_mi_blocks, check_binned_options
 from ._blocks import ksg_cmi, ksg_mi_blocks, mixed_cmi, mixed_mi_blocks, standardized_block
 from ._gao import gao_mi
-from ._input import as_blocks, check_base, check_n_neighbors, log_base
+from ._input import (
+    as_blocks,
+    check_base,
+    check_n_neighbors,
+    check_sample_budget,
+    log_base,
+)
 from ._ksg import ksg_mi, standardized
 from ._mixed import mixed_mi
 
@@ -109,6 +122,8 @@ def mutual_information(
     binning: str = "equal-mass",
     max_categories: int = 32,
     miller_madow: bool = True,
+    max_memory: float | None = DEFAULT_MAX_MEMORY,
+    max_work: float | None = DEFAULT_MAX_WORK,
 ) -> float:
     """Estimate the mutual information ``MI(X; Y)`` of two scalars or vectors from samples.
 
@@ -158,6 +173,13 @@ def mutual_information(
     bins, binning, max_categories, miller_madow
         Options of ``"binned"`` (see :class:`BinnedMI`; ``miller_madow`` applies only with
         ``bins`` given); ignored by the other methods.
+    max_memory : float or None
+        Bytes the estimate may use, 4 GiB by default, estimated as ``8 n (6 d + 10)`` for ``n``
+        rows and ``d`` columns in all; None lifts the limit.
+    max_work : float or None
+        Most neighbour look-ups, ``n (n_neighbors + 1)`` (``n`` for ``"binned"``), 10^9 by
+        default (about three minutes of one core); None lifts the limit. Both are checked from
+        the shapes, before anything is copied (see ``privauction._budgets``).
 
     Returns
     -------
@@ -171,6 +193,9 @@ def mutual_information(
         On non-numeric, non-finite, unequal-length or too short inputs, or bad options.
     ValueError
         With ``method="ksg"`` when ``n_neighbors + 1`` samples coincide (use ``"mixed"``).
+    privauction._validation.WorkBudgetError
+        A ``ValueError``, when the samples' memory or look-ups exceed ``max_memory`` or
+        ``max_work``, or ``bins`` (``max_categories``) a count table over 4 GiB.
 
     References
     ----------
@@ -193,7 +218,14 @@ def mutual_information(
     """
     method = check_method(method, METHODS)
     k, b, workers = _check_common(n_neighbors, base, workers, standardize)
-    x, y = as_blocks({"x": x, "y": y}, min_samples=k + 1 if method in _KNN else 2)
+    check_binned_options(bins, max_categories, miller_madow)
+    budget = dict(n_neighbors=k, knn=method in _KNN, n_estimates=1,
+                  max_memory=check_max_memory(max_memory), max_work=check_max_work(max_work))
+    checked = check_sample_budget({"x": x, "y": y}, **budget)
+    x, y = as_blocks({"x": x, "y": y}, min_samples=k + 1 if method in _KNN else 2,
+                     n_neighbors=k if method in _KNN else None)
+    if not checked:
+        check_sample_budget({"x": x, "y": y}, **budget)
     if x.shape[1] == 1 and y.shape[1] == 1:  # two scalars: the one-column code
         x, y = np.ascontiguousarray(x[:, 0]), np.ascontiguousarray(y[:, 0])
     if jitter is not None:
@@ -220,6 +252,8 @@ def conditional_mutual_information(
     jitter: float | None = None,
     rng=None,
     workers: int = 1,
+    max_memory: float | None = DEFAULT_MAX_MEMORY,
+    max_work: float | None = DEFAULT_MAX_WORK,
 ) -> float:
     """Estimate the conditional mutual information ``MI(X; Y | Z)`` from samples.
 
@@ -251,6 +285,9 @@ def conditional_mutual_information(
         Source of the jitter; unused otherwise.
     workers : int
         Threads for the neighbour searches (-1: all cores).
+    max_memory, max_work : float or None
+        The budgets of :func:`mutual_information` (4 GiB, 10^9 neighbour look-ups; None lifts
+        a limit), checked from the shapes before anything is copied.
 
     Returns
     -------
@@ -287,7 +324,12 @@ def conditional_mutual_information(
     """
     method = check_method(method, CMI_METHODS)
     k, b, workers = _check_common(n_neighbors, base, workers, standardize)
-    x, y, z = as_blocks({"x": x, "y": y, "z": z}, min_samples=k + 1)
+    budget = dict(n_neighbors=k, knn=True, n_estimates=1,
+                  max_memory=check_max_memory(max_memory), max_work=check_max_work(max_work))
+    checked = check_sample_budget({"x": x, "y": y, "z": z}, **budget)
+    x, y, z = as_blocks({"x": x, "y": y, "z": z}, min_samples=k + 1, n_neighbors=k)
+    if not checked:
+        check_sample_budget({"x": x, "y": y, "z": z}, **budget)
     if jitter is not None:
         jitter = check_real(jitter, "jitter", lower=0.0)
         gen = check_rng(rng)

@@ -26,7 +26,8 @@ import math
 import numpy as np
 from scipy.special import digamma, xlogy
 
-from .._validation import check_int
+from .._budgets import TABLE_LIMIT_BYTES
+from .._validation import check_bool, check_budget, check_int
 from ._input import as_samples, check_base, log_base
 
 __all__ = [
@@ -35,6 +36,25 @@ __all__ = [
 ]
 
 _BINNINGS = ("equal-mass", "equal-width")
+
+
+#: Most bins (or categories) per column: a table of side² int64 counts within 4 GiB.
+_MAX_TABLE_SIDE = math.isqrt(TABLE_LIMIT_BYTES // 8)
+
+
+def check_binned_options(bins, max_categories, miller_madow) -> None:
+    """The binned estimator's options, with its count-table budget (bins² cells of 8 bytes)."""
+    if bins is not None:
+        bins = check_int(bins, "bins", minimum=2)
+        check_budget(8.0 * bins**2, TABLE_LIMIT_BYTES, unit="bytes",
+                     what=f"`bins` = {bins:,} (a table of bins² counts)",
+                     advice=f"use fewer bins, at most {_MAX_TABLE_SIDE:,}")
+    max_categories = check_int(max_categories, "max_categories", minimum=1)
+    check_budget(8.0 * max_categories**2, TABLE_LIMIT_BYTES, unit="bytes",
+                 what=f"`max_categories` = {max_categories:,} (a table of max_categories² counts)",
+                 advice=f"use at most {_MAX_TABLE_SIDE:,} categories")
+    check_bool(miller_madow, "miller_madow")
+
 
 
 def default_bins(n: int) -> int:
@@ -99,6 +119,13 @@ class BinnedMI:
     miller_madow : bool
         Add the Miller–Madow correction to each entropy (default True).
 
+    Raises
+    ------
+    TypeError, ValueError
+        On bad options, naming them; :class:`~privauction._validation.WorkBudgetError` (a
+        ``ValueError``) when ``bins`` or ``max_categories`` implies a count table over 4 GiB
+        (``8 bins²`` bytes; at most 23170 per column, see ``privauction._budgets``).
+
     Examples
     --------
     >>> import numpy as np
@@ -115,9 +142,11 @@ class BinnedMI:
 
     def __init__(self, *, bins: int | None = None, binning: str = "equal-mass",
                  max_categories: int = 32, miller_madow: bool = True):
+        check_binned_options(bins, max_categories, miller_madow)
         self.bins = None if bins is None else check_int(bins, "bins", minimum=2)
-        if binning not in _BINNINGS:
-            raise ValueError(f"`binning` must be one of {list(_BINNINGS)}; got {binning!r}")
+        if not isinstance(binning, str) or binning not in _BINNINGS:
+            raise (ValueError if isinstance(binning, str) else TypeError)(
+                f"`binning` must be one of {list(_BINNINGS)}; got {binning!r}")
         self.binning = binning
         self.max_categories = check_int(max_categories, "max_categories", minimum=1)
         self.miller_madow = bool(miller_madow)
@@ -161,13 +190,13 @@ class BinnedMI:
     def counts(self) -> np.ndarray:
         """The joint histogram (a copy), rows the cells of ``x``, columns those of ``y``."""
         if self._counts is None:
-            raise ValueError("no samples yet: call update(x, y) first")
+            raise ValueError("no samples yet: call `update(x, y)` first")
         return self._counts.copy()
 
     def mutual_information(self, *, base: float | None = None) -> float:
         """The (Miller–Madow corrected) plug-in estimate from the counts so far."""
         if self._counts is None:
-            raise ValueError("no samples yet: call update(x, y) first")
+            raise ValueError("no samples yet: call `update(x, y)` first")
         b = check_base(base)
         c = self._counts
         n = float(self.n)

@@ -183,6 +183,11 @@ def _publish(outcomes, disclosure, rng):
         pub = np.column_stack([np.where(winner >= 0, winner, np.nan),
                                np.asarray(outcomes.price, dtype=float)])
         return pub, (True, False)
+    if isinstance(disclosure, type):
+        raise TypeError(
+            "`disclosure` must be a privauction.disclosure.Disclosure instance; got the class "
+            f"{disclosure.__name__} itself (call {disclosure.__name__}(...) to make one)"
+        )
     if not callable(getattr(disclosure, "checked_publish", None)):
         raise TypeError(
             "`disclosure` must be a privauction.disclosure.Disclosure; got "
@@ -242,8 +247,8 @@ def estimate_disclosed(outcomes, disclosure, whose, *, method, level, n_resample
     n = int(sold.shape[0])
     n_sold = int(np.count_nonzero(sold))
     if n_sold == 0:
-        raise ValueError("no auction was sold, so the privacy loss is 0 by Definition 2 and "
-                         "there is nothing to estimate; check the reserve price")
+        raise ValueError("`outcomes` has no sold auction, so the privacy loss is 0 by "
+                         "Definition 2 and there is nothing to estimate; check the reserve price")
     sold_share = n_sold / n
     x, tie = person_value(outcomes, whose)
     z = rival_value(outcomes) if audience == "rival" else None

@@ -12,10 +12,18 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .._validation import check_int, check_probability, check_real, check_rng
+from .._budgets import DEFAULT_MAX_MEMORY, DEFAULT_MAX_WORK
+from .._validation import (
+    check_int,
+    check_max_memory,
+    check_max_work,
+    check_probability,
+    check_real,
+    check_rng,
+)
 from ._api import _KNN, CMI_METHODS, METHODS, _check_common, _jittered, check_method
-from ._binned import _BINNINGS
-from ._input import as_blocks, log_base
+from ._binned import _BINNINGS, check_binned_options
+from ._input import as_blocks, check_sample_budget, log_base
 from ._interval import default_subsample_size, subsample_interval
 from ._result import Estimate
 
@@ -68,6 +76,8 @@ def estimate_mutual_information(
     binning: str = "equal-mass",
     max_categories: int = 32,
     miller_madow: bool = True,
+    max_memory: float | None = DEFAULT_MAX_MEMORY,
+    max_work: float | None = DEFAULT_MAX_WORK,
 ) -> MutualInformationEstimate:
     """Estimate ``MI(X; Y)``, or ``MI(X; Y | Z)`` when ``z`` is given, with an interval.
 
@@ -119,6 +129,11 @@ def estimate_mutual_information(
         extrapolated estimate; ``bins`` given: the plug-in on that one histogram, Miller–Madow
         corrected if ``miller_madow``), used on all rows and on every subsample; ignored by the
         other methods. With ``z`` (no binned method) they must keep their defaults.
+    max_memory, max_work : float or None
+        The budgets of :func:`mutual_information` (4 GiB; 10^9 neighbour look-ups, here
+        counted over the estimate and its ``n_resamples`` subsamples); None lifts a limit.
+        Past one, :class:`~privauction._validation.WorkBudgetError` (a ``ValueError``) is
+        raised before any work, saying how to proceed.
 
     Returns
     -------
@@ -129,6 +144,8 @@ def estimate_mutual_information(
     TypeError, ValueError
         As :func:`mutual_information`, on bad options, or when ``n`` is too small for
         subsamples of at least ``n_neighbors + 1`` rows.
+    privauction._validation.WorkBudgetError
+        A ``ValueError``, before any work, past ``max_memory`` or ``max_work``.
 
     Notes
     -----
@@ -158,14 +175,27 @@ def estimate_mutual_information(
     gen = check_rng(rng)
     min_rows = k + 1 if method in _KNN else 2
     named = {"x": x, "y": y, "z": z} if conditional else {"x": x, "y": y}
-    blocks = as_blocks(named, min_samples=min_rows)
+    if subsample_size is not None:
+        subsample_size = check_int(subsample_size, "subsample_size", minimum=min_rows)
+    limits = dict(max_memory=check_max_memory(max_memory), max_work=check_max_work(max_work))
+
+    def budget(arrays) -> bool:
+        n_rows = next((v.shape[0] for v in arrays.values() if getattr(v, "ndim", 0) >= 1), 0)
+        # a subsample's rows, as the interval will take them, for the look-up budget
+        m = subsample_size or default_subsample_size(n_rows, 20 * (k + 1))
+        return check_sample_budget(
+            arrays, n_neighbors=k, knn=method in _KNN,
+            n_estimates=1 + n_resamples * min(m, n_rows) / max(n_rows, 1), **limits)
+
+    checked = budget(named)
+    blocks = as_blocks(named, min_samples=min_rows,
+                       n_neighbors=k if method in _KNN else None)
+    if not checked:
+        budget(dict(zip(named, blocks, strict=True)))
     if jitter is not None:  # once, before the subsamples, in the order of the point estimate
         blocks = tuple(_jittered(blk, jitter, gen) for blk in blocks)
     n = blocks[0].shape[0]
-    if subsample_size is None:
-        m = default_subsample_size(n, 20 * (k + 1))
-    else:
-        m = check_int(subsample_size, "subsample_size", minimum=min_rows)
+    m = default_subsample_size(n, 20 * (k + 1)) if subsample_size is None else subsample_size
     if m > n // 2 or m < min_rows:
         raise ValueError(
             f"`subsample_size` must be between {min_rows} and n // 2 = {n // 2} (the "
@@ -207,6 +237,7 @@ _BINNED_DEFAULTS = {"bins": None, "binning": "equal-mass", "max_categories": 32,
 def _binned_options(bins, binning, max_categories, miller_madow, conditional) -> dict:
     """The options of ``method="binned"``, checked, as keyword arguments; with ``z`` given
     (no binned conditional estimator) only their defaults are accepted."""
+    check_binned_options(bins, max_categories, miller_madow)  # with the count-table budget
     if bins is not None:
         bins = check_int(bins, "bins", minimum=2)
     if not isinstance(binning, str):

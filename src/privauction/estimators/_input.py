@@ -7,11 +7,12 @@ import numbers
 
 import numpy as np
 
-from .._validation import check_int, check_real
+from .._budgets import estimator_memory, neighbor_lookups
+from .._validation import check_budget, check_int, check_real
 
 __all__ = [
     "as_samples", "as_column", "as_block", "as_blocks", "check_base", "check_n_neighbors",
-    "log_base",
+    "log_base", "check_sample_budget",
 ]
 
 
@@ -103,9 +104,48 @@ def as_block(values, name: str) -> np.ndarray:
     return arr
 
 
-def as_blocks(named: dict, *, min_samples: int) -> list[np.ndarray]:
+def check_sample_budget(named: dict, *, n_neighbors: int, knn: bool, n_estimates: float,
+                        max_memory: float, max_work: float) -> bool:
+    """Refuse samples whose estimate would exceed ``max_memory`` bytes or ``max_work``
+    neighbour look-ups (``privauction._budgets``), from their shapes alone, before any copy
+    (a broadcast view of 10^10 rows costs nothing until copied). ``n_estimates`` is the number
+    of estimates on all rows the call makes (``1 + n_resamples m / n`` for an interval).
+    Returns False, having checked nothing, when an input has no shape (a list): call it again
+    on the validated arrays."""
+    shapes = []
+    for value in named.values():
+        shape = getattr(value, "shape", None)
+        if shape is None:
+            return False  # a list or a scalar: check the arrays as_blocks makes of it
+        shapes.append(tuple(shape))
+    if not shapes or any(len(s) == 0 for s in shapes):
+        return False
+    n = max(s[0] for s in shapes)
+    columns = sum(int(np.prod(s[1:])) if len(s) > 1 else 1 for s in shapes)
+    names = ", ".join(f"`{name}`" for name in named)
+    check_budget(
+        estimator_memory(n, columns), max_memory, unit="bytes",
+        what=f"{names} of {n:,} samples ({columns} columns in all)",
+        advice="estimate on a random subset of the rows, or pass max_memory=None (or a "
+               "larger number of bytes) to allow it",
+    )
+    check_budget(
+        neighbor_lookups(n * n_estimates, n_neighbors, knn=knn), max_work,
+        unit="neighbour look-ups",
+        what=f"{names} of {n:,} samples with `n_neighbors` = {n_neighbors}"
+             + ("" if n_estimates == 1 else f" and {n_estimates:.3g} estimates' worth of "
+                "subsamples (`n_resamples`)"),
+        advice="use fewer samples, fewer neighbours or fewer resamples, or pass max_work=None "
+               "(or a larger number) to allow it",
+    )
+    return True
+
+
+def as_blocks(named: dict, *, min_samples: int, n_neighbors: int | None = None
+              ) -> list[np.ndarray]:
     """Validate several sample blocks (``{name: values}``): each as :func:`as_block`, all with
-    the same number of rows, at least ``min_samples``."""
+    the same number of rows, at least ``min_samples`` (``n_neighbors + 1`` for a kNN
+    estimator, given as ``n_neighbors`` so that the error names it)."""
     blocks = [as_block(v, name) for name, v in named.items()]
     names = [f"`{nm}`" for nm in named]
     joined = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
@@ -114,9 +154,13 @@ def as_blocks(named: dict, *, min_samples: int) -> list[np.ndarray]:
         got = ", ".join(str(r) for r in rows[:-1]) + f" and {rows[-1]}"
         raise ValueError(f"{joined} must have the same number of samples; got {got}")
     if rows[0] < min_samples:
+        because = "" if n_neighbors is None else (
+            f" (`n_neighbors` = {n_neighbors} needs n_neighbors + 1; lower it or pass more "
+            "samples)"
+        )
         raise ValueError(
             f"{joined} must hold at least {min_samples} samples for this estimator; got "
-            f"{rows[0]}"
+            f"{rows[0]}{because}"
         )
     return blocks
 

@@ -81,10 +81,12 @@ def sold_subsample_size(n: int, n_neighbors: int, sold_share: float,
     else:
         m = check_int(subsample_size, "subsample_size", minimum=k + 1)
     if m > n // 2 or sold_share * m - 4 * math.sqrt(m * sold_share * (1 - sold_share)) < k + 1:
+        given = "the default" if subsample_size is None else "`subsample_size`"
         raise ValueError(
             f"a subsampling interval needs subsamples of at most n // 2 = {n // 2} auctions "
-            f"holding about n_neighbors + 1 = {k + 1} sold ones or more; got subsample_size "
-            f"{m} with sold share {sold_share:.3g} (simulate more auctions)"
+            f"holding about n_neighbors + 1 = {k + 1} sold ones or more; {given} gives {m} "
+            f"with sold share {sold_share:.3g} (pass a `subsample_size` in that range, or "
+            "simulate more auctions for `outcomes`)"
         )
     return m
 

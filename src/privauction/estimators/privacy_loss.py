@@ -10,11 +10,23 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import stats
 
-from .._validation import PrivauctionWarning, check_int, check_probability, check_rng
+from .._budgets import DEFAULT_MAX_MEMORY, DEFAULT_MAX_WORK, estimator_memory, neighbor_lookups
+from .._progress import show_progress
+from .._validation import (
+    PrivauctionWarning,
+    check_bool,
+    check_budget,
+    check_int,
+    check_max_memory,
+    check_max_work,
+    check_outcome_arrays,
+    check_probability,
+    check_rng,
+)
 from ..theory.posterior import posterior_kl
 from ._api import METHODS, check_method
 from ._input import check_n_neighbors
-from ._interval import sold_subsample_size, subsample_interval
+from ._interval import default_subsample_size, sold_subsample_size, subsample_interval
 from ._result import Estimate
 
 __all__ = ["PrivacyLossEstimate", "InfinitePrivacyLossWarning", "estimate_privacy_loss"]
@@ -125,11 +137,35 @@ def _definition2(method, sold, w, p, k, workers):
     n_sold = int(np.count_nonzero(sold))
     if n_sold <= k:
         raise ValueError(
-            f"only {n_sold} sold auctions: an MI estimate needs at least n_neighbors + 1 = "
-            f"{k + 1}; simulate more auctions"
+            f"`n_neighbors` = {k} needs at least n_neighbors + 1 = {k + 1} sold auctions; "
+            f"`outcomes` has {n_sold} (simulate more auctions, or lower n_neighbors)"
         )
     mi = METHODS[method](w[sold], p[sold], n_neighbors=k, standardize=True, workers=workers)
     return n_sold / sold.shape[0] * mi
+
+
+def _check_budgets(n, n_sold, k, n_resamples, subsample_size, method, work_limit,
+                   memory_limit) -> None:
+    """Refuse, before any work, an estimate whose memory or neighbour look-ups exceed the
+    limits (``privauction._budgets``); the subsample size is the one the interval would use."""
+    check_budget(
+        estimator_memory(n, 3), memory_limit, unit="bytes",
+        what=f"`outcomes` of {n:,} auctions",
+        advice="estimate on a subset of the auctions, or pass max_memory=None (or a larger "
+               "number of bytes) to allow it",
+    )
+    if subsample_size is None:
+        m = default_subsample_size(n, math.ceil(20 * (k + 1) * n / max(n_sold, 1)))
+    else:
+        m = min(check_int(subsample_size, "subsample_size", minimum=k + 1), n)
+    check_budget(
+        neighbor_lookups(n + n_resamples * m, k, knn=method != "binned"), work_limit,
+        unit="neighbour look-ups",
+        what=(f"`n_resamples` = {n_resamples:,} subsamples of {m:,} auctions (with {n:,} "
+              f"auctions and `n_neighbors` = {k})"),
+        advice="use fewer resamples (the default 40 gives a 95 % interval) or fewer auctions, "
+               "or pass max_work=None (or a larger number) to allow it",
+    )
 
 
 def estimate_privacy_loss(
@@ -146,6 +182,8 @@ def estimate_privacy_loss(
     disclosure=None,
     whose: str = "winner",
     audience: str = "outsider",
+    max_work: float | None = DEFAULT_MAX_WORK,
+    max_memory: float | None = DEFAULT_MAX_MEMORY,
     progress: bool | None = None,
 ) -> PrivacyLossEstimate:
     """Estimate the privacy loss of Definition 2 of the auction paper from simulated outcomes.
@@ -201,6 +239,14 @@ def estimate_privacy_loss(
         last bidder (``n - 1``), who also knows its own value ``Z``: then the loss is
         ``P(E) · MI(X; D | Z, E)`` (needs ``keep="values"``; ``method="mixed"`` only; see
         ``privauction.estimators._disclosed``).
+    max_work : float or None
+        Most neighbour look-ups the estimate and its interval may take, ``10^9`` by default
+        (about three minutes of one core); None lifts the limit. The estimate is
+        ``(n + n_resamples m) (n_neighbors + 1)`` for ``n`` auctions and subsamples of ``m``
+        (``(n + n_resamples m)`` for ``"binned"``; see ``privauction._budgets``).
+    max_memory : float or None
+        Bytes the estimate may use, 4 GiB by default, estimated as ``8 n (6 d + 10)`` for ``d``
+        columns in all; None lifts the limit.
     progress : bool, optional
         A progress bar over the subsamples of a kNN interval on standard error; the default
         (None) shows one when standard error is a terminal and there are at least 10^6 rows.
@@ -208,6 +254,17 @@ def estimate_privacy_loss(
     Returns
     -------
     PrivacyLossEstimate
+
+    Raises
+    ------
+    TypeError, ValueError
+        On a bad argument, naming it, before any work; the arrays inside ``outcomes`` are
+        checked where they are used (same lengths, real numbers, a finite value and a finite
+        price ``>= 0`` on every sold auction), since they stay writable in a frozen result.
+    privauction._validation.WorkBudgetError
+        When ``n_resamples`` (with ``n`` and ``n_neighbors``) implies more look-ups than
+        ``max_work``, or the rows more memory than ``max_memory``; the message says how to
+        proceed.
 
     Notes
     -----
@@ -229,37 +286,50 @@ def estimate_privacy_loss(
     >>> est.ci_low < 0.3069 < est.ci_high
     True
     """
-    for attr in ("winner_value", "price", "sold"):
-        if not hasattr(outcomes, attr):
-            raise TypeError(
-                "`outcomes` must be a privauction.Outcomes from privauction.simulate; got "
-                f"{type(outcomes).__name__} without `{attr}`"
-            )
+    if isinstance(outcomes, type) or not (hasattr(outcomes, "winner")
+                                          or hasattr(outcomes, "sold")):
+        raise TypeError(
+            "`outcomes` must be a privauction.Outcomes from privauction.simulate; got "
+            f"{type(outcomes).__name__ if not isinstance(outcomes, type) else outcomes.__name__}"
+        )
     method = check_method(method, _ALL_METHODS)
     level = check_probability(ci, "ci")
     n_resamples = check_int(n_resamples, "n_resamples", minimum=10)
     k = check_n_neighbors(n_neighbors)
+    detect_infinite = check_bool(detect_infinite, "detect_infinite")
+    show_progress(progress)  # refuses a non-boolean up front
     gen = check_rng(rng)
     workers = check_int(workers, "workers", minimum=-1)
     if workers == 0:
         raise ValueError("`workers` must be -1 (all cores) or an integer >= 1; got 0")
+    work_limit = check_max_work(max_work)
+    memory_limit = check_max_memory(max_memory)
+    _, w, p, sold = check_outcome_arrays(outcomes, "outcomes")
+    n = int(sold.shape[0])
+    n_sold = int(np.count_nonzero(sold))
+    if n == 0:
+        raise ValueError("`outcomes` must hold at least one auction; got none")
+    if n_sold == 0:
+        raise ValueError("`outcomes` has no sold auction, so the privacy loss is 0 by "
+                         "Definition 2 and there is nothing to estimate; check the reserve price")
+    if method != "observer":
+        _check_budgets(n, n_sold, k, n_resamples, subsample_size, method, work_limit,
+                       memory_limit)
+        if subsample_size is not None:  # a given size is checked before any work
+            sold_subsample_size(n, k, n_sold / n, subsample_size)
     if disclosure is not None or whose != "winner" or audience != "outsider":
         from ._disclosed import estimate_disclosed
+
+        # the arrays the disclosed estimate reads besides the winner's (checked likewise)
+        check_outcome_arrays(outcomes, "outcomes", extra=(
+            ("second_value",) if whose == "runner-up" else ()) + ("values", "bids"))
 
         return estimate_disclosed(
             outcomes, disclosure, whose, method=method, level=level, n_resamples=n_resamples,
             subsample_size=subsample_size, k=k, detect_infinite=detect_infinite, rng=gen,
             workers=workers, audience=audience, progress=progress,
         )
-    sold = np.asarray(outcomes.sold, dtype=bool)
-    n = int(sold.shape[0])
-    n_sold = int(np.count_nonzero(sold))
-    w = np.asarray(outcomes.winner_value, dtype=float)
-    p = np.asarray(outcomes.price, dtype=float)
-    sold_share = n_sold / n if n else 0.0
-    if n_sold == 0:
-        raise ValueError("no auction was sold, so the privacy loss is 0 by Definition 2 and "
-                         "there is nothing to estimate; check the reserve price")
+    sold_share = n_sold / n
 
     tie_share = 0.0
     if detect_infinite:
@@ -312,7 +382,7 @@ def _observer_estimate(outcomes, sold, p, n, n_sold, sold_share, level, tie_shar
     if law is None:
         raise ValueError(
             f"method='observer' needs a mechanism that declares its price law "
-            f"(Mechanism.price_law); {type(mech).__name__} declares none (use method='mixed')"
+            f"(Mechanism.price_law); {type(mech).__name__} declares none (pass `method`='mixed')"
         )
     kl = posterior_kl(law, outcomes.prior, outcomes.n_bidders, p[sold])
     terms = np.zeros(n)

@@ -33,7 +33,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from .._validation import check_int
+from .._validation import check_int, check_real_array, check_rng
 from ..priors import validate_prior
 
 __all__ = [
@@ -326,7 +326,14 @@ class Mechanism(abc.ABC):
             winning in a mechanism that declares itself efficient, or a price above the
             winner's value in one that declares ex-post IR.
         """
-        winner, price, _ = self._run_checked(bids, rng, values, value_ranking)
+        bids = check_real_array(bids, "bids", ndim=2)
+        if values is not None:
+            values = check_real_array(values, "values", ndim=2)
+            if values.shape != bids.shape:
+                raise ValueError(
+                    f"`values` must have the shape of `bids` {bids.shape}; got {values.shape}"
+                )
+        winner, price, _ = self._run_checked(bids, check_rng(rng), values, value_ranking)
         return winner, price
 
     def _run_checked(self, bids, rng, values=None, value_ranking=None):
@@ -337,15 +344,36 @@ class Mechanism(abc.ABC):
         result = self.run(bids, rng)
         if not (isinstance(result, tuple) and len(result) == 2):
             raise MechanismContractError(
-                f"{name}.run must return a pair (winner, price); got {type(result).__name__}"
+                f"{name}.run must return a pair (winner, price), one array each for `winner` "
+                f"and `price`; got {type(result).__name__}"
+                + (f" of length {len(result)}" if isinstance(result, tuple) else "")
             )
-        winner, price = (np.asarray(a) for a in result)
+        try:
+            winner, price = (np.asarray(a) for a in result)
+        except Exception as exc:  # ragged sequences
+            raise MechanismContractError(
+                f"{name}.run must return two arrays, `winner` and `price`; got "
+                f"{type(result[0]).__name__} and {type(result[1]).__name__}"
+            ) from exc
         for label, arr in (("winner", winner), ("price", price)):
             if arr.shape != (n_auctions,):
                 raise MechanismContractError(
                     f"{name}.run returned `{label}` of shape {arr.shape}; it must have shape "
                     f"(n_auctions,) = ({n_auctions},)"
                 )
+        if price.dtype.kind not in "iuf":
+            # strings, complex numbers, booleans and objects are not prices: never convert them
+            first = price.flat[0] if price.size else None
+            raise MechanismContractError(
+                f"{name}.run returned `price` of dtype {price.dtype} (first entry {first!r}); "
+                "prices must be real numbers (int or float), not strings, complex numbers, "
+                "booleans or objects"
+            )
+        if winner.dtype.kind == "b":
+            raise MechanismContractError(
+                f"{name}.run returned `winner` of dtype bool; it must hold integer bidder "
+                "indices (-1 for unsold), not booleans"
+            )
         if winner.dtype.kind not in "iu":
             if winner.dtype.kind == "f" and np.all(np.isfinite(winner)) and np.all(
                 winner == np.round(winner)
@@ -353,8 +381,8 @@ class Mechanism(abc.ABC):
                 winner = winner.astype(np.intp)
             else:
                 raise MechanismContractError(
-                    f"{name}.run returned `winner` of dtype {winner.dtype}; it must hold "
-                    "integer bidder indices (-1 for unsold)"
+                    f"{name}.run returned `winner` of dtype {winner.dtype} (first entry "
+                    f"{winner.flat[0]!r}); it must hold integer bidder indices (-1 for unsold)"
                 )
         winner = winner.astype(np.intp, copy=False)
         # Fast path: two reductions; the element-wise search runs only to report an error.
@@ -362,8 +390,8 @@ class Mechanism(abc.ABC):
             bad = (winner < -1) | (winner >= n_bidders)
             i = int(np.flatnonzero(bad)[0])
             raise MechanismContractError(
-                f"{name}.run returned winner index {int(winner[i])} in auction {i}; it must be "
-                f"in [-1, {n_bidders - 1}] for {n_bidders} bidders"
+                f"{name}.run returned `winner` index {int(winner[i])} in auction {i}; it must "
+                f"be in [-1, {n_bidders - 1}] for {n_bidders} bidders"
             )
         price = price.astype(float, copy=False)
         sold = winner >= 0
@@ -373,8 +401,8 @@ class Mechanism(abc.ABC):
             bad = sold & ~((price >= 0) & (price < np.inf))
             i = int(np.flatnonzero(bad)[0])
             raise MechanismContractError(
-                f"{name}.run returned price {price[i]} for the sold item in auction {i}; a sold "
-                "item's price must be finite and >= 0"
+                f"{name}.run returned `price` {price[i]} for the sold item in auction {i}; a "
+                "sold item's price must be finite and >= 0"
             )
         if not all_sold:
             price = np.where(sold, price, np.nan)  # a new array: never write into run's output

@@ -88,7 +88,7 @@ class ReservePrice(Mechanism):
 
     def __post_init__(self):
         if self.reserve is not None:
-            check_real(self.reserve, "reserve")
+            check_real(self.reserve, "reserve", lower=0.0)  # prices are >= 0 (Section 3)
 
     def reserve_for(self, prior) -> float:
         """The reserve used with ``prior``: the given one, or Myerson's optimal reserve."""

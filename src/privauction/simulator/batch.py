@@ -8,13 +8,22 @@ with 10 bidders never hold more than ``chunk_size * n_bidders`` values at a time
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from .._progress import progress_bar
-from .._validation import check_int, check_rng
+from .._budgets import DEFAULT_MAX_MEMORY, simulate_memory
+from .._progress import progress_bar, show_progress
+from .._validation import (
+    check_budget,
+    check_instance,
+    check_int,
+    check_max_memory,
+    check_outcome_arrays,
+    check_rng,
+)
 from ..mechanisms.base import (
     Mechanism,
     MechanismContractError,
@@ -55,6 +64,28 @@ class Outcomes:
         Every bidder's value and bid, kept only when :func:`simulate` was asked to
         (``keep="values"`` or ``keep="bids"``); a :class:`privauction.disclosure.Disclosure`
         that publishes bids, and the privacy loss of a given bidder, need them.
+
+    Raises
+    ------
+    TypeError, ValueError
+        On construction, naming the field: arrays that are not real numbers (``winner``:
+        integers), of different lengths or not 1-D; a winner below -1 (or, with ``values`` or
+        ``bids`` kept, at or above ``n_bidders``); a non-finite value or a non-finite or
+        negative price on a sold auction; a mechanism class instead of an instance; an
+        improper prior; ``values`` / ``bids`` not of shape ``(n_auctions, n_bidders)``. The
+        arrays stay writable, so the functions that take an ``Outcomes`` check them again
+        where they use them.
+
+    Examples
+    --------
+    >>> import numpy as np, privauction as pa
+    >>> from scipy import stats
+    >>> out = pa.simulate(pa.mechanisms.SecondPrice(), stats.uniform(0, 1), 2, 100, rng=0)
+    >>> out.price[3] = np.nan                        # damaged in place
+    >>> pa.estimate_privacy_loss(out, rng=0)          # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: `outcomes`.`price` must be finite and >= 0 on every sold auction; got nan in ...
     """
 
     winner: np.ndarray
@@ -67,6 +98,69 @@ class Outcomes:
     meta: dict = field(default_factory=dict)
     values: np.ndarray | None = None
     bids: np.ndarray | None = None
+
+    def __post_init__(self):
+        # One O(n) pass per array; the arrays stay writable, so every function that takes an
+        # Outcomes checks them again where it uses them (check_outcome_arrays).
+        check_instance(self.mechanism, Mechanism, "mechanism",
+                       what="a privauction.mechanisms.Mechanism such as SecondPrice()")
+        validate_prior(self.prior)
+        object.__setattr__(self, "n_bidders", check_int(
+            self.n_bidders, "n_bidders", minimum=self.mechanism.min_bidders))
+        for name in ("winner", "winner_value", "second_value", "price"):
+            if getattr(self, name) is None:
+                raise TypeError(f"`{name}` must be an array, one entry per auction; got None")
+        for name in ("winner", "winner_value", "second_value", "price"):  # lists -> arrays
+            arr = getattr(self, name)
+            if not isinstance(arr, np.ndarray):
+                try:
+                    object.__setattr__(self, name, np.asarray(arr))
+                except Exception as exc:  # ragged sequences
+                    raise TypeError(f"`{name}` must be an array, one entry per auction; got "
+                                    f"{type(arr).__name__}") from exc
+        check_outcome_arrays(self, "outcomes")
+        n = self.winner.shape[0]
+        second = np.asarray(self.second_value)
+        if second.dtype.kind not in "iuf" or second.shape != (n,):
+            raise (TypeError if second.dtype.kind not in "iuf" else ValueError)(
+                f"`second_value` must be a 1-D array of real numbers, one per auction ({n}); got "
+                f"dtype {second.dtype}, shape {second.shape}"
+            )
+        if not isinstance(self.meta, dict):
+            raise TypeError(f"`meta` must be a dict; got {type(self.meta).__name__}")
+        for name in ("values", "bids"):
+            arr = getattr(self, name)
+            if arr is None:
+                continue
+            arr = np.asarray(arr)
+            if arr.dtype.kind not in "iuf" or arr.shape != (n, self.n_bidders):
+                raise (TypeError if arr.dtype.kind not in "iuf" else ValueError)(
+                    f"`{name}` must be None or a real array of shape (n_auctions, n_bidders) = "
+                    f"({n}, {self.n_bidders}); got dtype {arr.dtype}, shape {arr.shape}"
+                )
+        if (self.values is not None or self.bids is not None) and n and (
+                np.asarray(self.winner).max() >= self.n_bidders):
+            i = int(np.argmax(np.asarray(self.winner)))
+            raise ValueError(
+                f"`winner` must hold seat indices below n_bidders = {self.n_bidders} when "
+                f"`values` or `bids` are kept; got {int(self.winner[i])} in auction {i}"
+            )
+
+    @classmethod
+    def _from_simulation(cls, **fields) -> Outcomes:
+        """An ``Outcomes`` of arrays the simulator built and the mechanism contract already
+        checked chunk by chunk (``Mechanism.checked_run``): the O(n) checks of the public
+        constructor are not repeated (validation happens once, in the public function)."""
+        self = object.__new__(cls)
+        for f in dataclasses.fields(cls):
+            if f.name in fields:
+                value = fields[f.name]
+            elif f.default_factory is not dataclasses.MISSING:
+                value = f.default_factory()
+            else:
+                value = f.default
+            object.__setattr__(self, f.name, value)
+        return self
 
     @property
     def n_auctions(self) -> int:
@@ -179,6 +273,38 @@ def draw_values(prior, size, rng: np.random.Generator) -> np.ndarray:
     return np.asarray(prior.rvs(size=size, random_state=rng), dtype=float)
 
 
+def _check_memory(n_auctions, n_bidders, chunk_size, keep, limit) -> None:
+    """Refuse a simulation whose peak memory estimate exceeds ``limit`` (before allocating)."""
+    kept = _KEEP.index(keep)
+    cost = simulate_memory(n_auctions, n_bidders, chunk_size, kept)
+    if not cost > limit:
+        return
+    # the largest number of auctions that fits, for the advice
+    fits, low, high = 0, 1, n_auctions
+    while low <= high:
+        mid = (low + high) // 2
+        if simulate_memory(mid, n_bidders, chunk_size, kept) <= limit:
+            fits, low = mid, mid + 1
+        else:
+            high = mid - 1
+    if fits:
+        advice = (
+            f"simulate in chunks of at most {fits:,} auctions (several calls, each with its own "
+            "stream from numpy.random.SeedSequence(seed).spawn(n)), or pass max_memory=None "
+            "(or a larger number of bytes) to allow it"
+        )
+    else:
+        advice = (
+            f"even one auction of {n_bidders:,} bidders does not fit; use fewer bidders, or "
+            "pass max_memory=None (or a larger number of bytes) to allow it"
+        )
+    keep_text = "" if keep is None else f" and `keep` = {keep!r}"
+    check_budget(
+        cost, limit, unit="bytes", advice=advice,
+        what=f"`n_auctions` = {n_auctions:,} with `n_bidders` = {n_bidders:,}{keep_text}",
+    )
+
+
 def simulate(
     mechanism: Mechanism,
     prior,
@@ -188,6 +314,7 @@ def simulate(
     rng=None,
     chunk_size: int | None = None,
     keep: str | None = None,
+    max_memory: float | None = DEFAULT_MAX_MEMORY,
     progress: bool | None = None,
 ) -> Outcomes:
     """Simulate ``n_auctions`` independent auctions of ``mechanism``.
@@ -211,6 +338,11 @@ def simulate(
         Also keep every bidder's value (``"values"``) or every value and bid (``"bids"``) in
         :attr:`Outcomes.values` and :attr:`Outcomes.bids`, at ``8 n_auctions n_bidders`` bytes
         each. The default keeps neither, so the common case stays as fast and small as before.
+    max_memory : float or None
+        Bytes the call may use at its peak, 4 GiB by default; None lifts the limit. The
+        estimate is ``8 n_auctions (4 + kept n_bidders) + 8 m (4 n_bidders + 16)`` with
+        ``m = min(chunk_size, n_auctions)`` and ``kept`` the number of full arrays ``keep``
+        asks for (see ``privauction._budgets``).
     progress : bool, optional
         A progress bar over the chunks on standard error; the default (None) shows one when
         standard error is a terminal and ``n_auctions >= 10^7``. The draws do not depend on it.
@@ -222,7 +354,13 @@ def simulate(
     Raises
     ------
     TypeError, ValueError
-        On bad arguments, naming the parameter. Nothing is returned or left half-built on error.
+        On bad arguments, naming the parameter (a mechanism class instead of an instance is
+        told to call it). Nothing is returned or left half-built on error.
+    privauction._validation.WorkBudgetError
+        A ``ValueError``, before anything is allocated, when the memory estimate exceeds
+        ``max_memory``: the message gives the estimate and the largest ``n_auctions`` that fits
+        (simulate in chunks of at most that many auctions, with independent streams from
+        ``numpy.random.SeedSequence(seed).spawn``), or says to pass ``max_memory``.
     MechanismContractError
         When the mechanism's ``run`` breaks the contract (see ``Mechanism.checked_run``).
 
@@ -235,11 +373,8 @@ def simulate(
     >>> round(float(out.price.mean()), 2)  # E[second-highest of 2 uniforms] = 1/3
     0.33
     """
-    if not isinstance(mechanism, Mechanism):
-        raise TypeError(
-            "`mechanism` must be an instance of privauction.mechanisms.Mechanism; got "
-            f"{type(mechanism).__name__}"
-        )
+    check_instance(mechanism, Mechanism, "mechanism",
+                   what="a privauction.mechanisms.Mechanism such as SecondPrice()")
     validate_prior(prior)
     n_bidders = check_int(n_bidders, "n_bidders", minimum=mechanism.min_bidders)
     n_auctions = check_int(n_auctions, "n_auctions", minimum=1)
@@ -250,6 +385,8 @@ def simulate(
         raise (TypeError if not isinstance(keep, str) and keep is not None else ValueError)(
             f"`keep` must be one of None, 'values', 'bids'; got {keep!r}"
         )
+    show_progress(progress)  # refuses a non-boolean up front
+    _check_memory(n_auctions, n_bidders, chunk_size, keep, check_max_memory(max_memory))
     mechanism.check_compatible(prior, n_bidders)
     generator = check_rng(rng)
     mechanism = mechanism.bind(prior, n_bidders)
@@ -280,7 +417,7 @@ def simulate(
             all_bids[start:stop] = bids
         bar.update(m)
     bar.close()
-    return Outcomes(
+    return Outcomes._from_simulation(
         winner=winner,
         winner_value=winner_value,
         second_value=second_value,

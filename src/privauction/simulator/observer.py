@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._validation import check_int
+from .._validation import check_instance, check_int, check_real_array
 from ..mechanisms.base import Mechanism
 from ..priors import validate_prior
 from ..theory.posterior import PriceLaw, posterior_cdf, posterior_kl, sale_probability
@@ -52,6 +52,8 @@ class Observer:
     """
 
     def __init__(self, mechanism, prior, n_bidders: int):
+        check_instance(mechanism, Mechanism, "mechanism",
+                       what="a privauction.mechanisms.Mechanism such as SecondPrice()")
         validate_prior(prior)
         n_bidders = check_int(n_bidders, "n_bidders", minimum=2)
         mechanism.check_compatible(prior, n_bidders)
@@ -82,7 +84,25 @@ class Observer:
         return f"Observer({self.mechanism!r}, n_bidders={self.n_bidders})"
 
     def posterior_cdf(self, w, price):
-        """``P(W <= w | price)`` for the winner's value, vectorised (broadcasts w and price)."""
+        """``P(W <= w | price)`` for the winner's value, vectorised (broadcasts w and price).
+
+        Raises
+        ------
+        TypeError, ValueError
+            When ``w`` or ``price`` is not real, holds NaN (``price``: not finite and >= 0),
+            or the two do not broadcast.
+        """
+        w_arr = check_real_array(w, "w", ndim=None, finite=False)
+        if np.isnan(w_arr).any():
+            raise ValueError("`w` must not hold NaN")
+        p_arr = _prices(price)
+        try:
+            np.broadcast_shapes(w_arr.shape, p_arr.shape)
+        except ValueError as exc:
+            raise ValueError(
+                f"`w` and `price` must broadcast together; got shapes {w_arr.shape} and "
+                f"{p_arr.shape}"
+            ) from exc
         return posterior_cdf(self.law, self.prior, self.n_bidders, w, price)
 
     def kl(self, price) -> np.ndarray:
@@ -90,8 +110,16 @@ class Observer:
 
         The mean over simulated prices of sold items estimates ``MI(W; P | sale)``.
         """
-        price = np.asarray(price, dtype=float)
-        out = posterior_kl(self.law, self.prior, self.n_bidders, price.ravel())
+        price = _prices(price)
+        try:
+            out = posterior_kl(self.law, self.prior, self.n_bidders, price.ravel())
+        except ValueError as exc:
+            if "zero likelihood" not in str(exc):
+                raise
+            raise ValueError(
+                f"`price` must hold prices that {self.mechanism!r} can charge with this prior: "
+                f"{exc}"
+            ) from exc
         return out.reshape(price.shape)
 
     def sale_probability(self) -> float:
@@ -102,3 +130,13 @@ class Observer:
         """Exact ``E_P[KL]`` = ``MI(W; P | sale)`` for this mechanism (for checks)."""
         pl = self.mechanism.privacy_loss(self.prior, self.n_bidders)
         return pl / self.sale_probability()
+
+
+def _prices(price) -> np.ndarray:
+    """Published prices of sold items: real, finite and >= 0, naming ``price``."""
+    arr = check_real_array(price, "price", ndim=None)
+    if arr.size and arr.min() < 0:
+        raise ValueError(
+            f"`price` must hold prices of sold items (>= 0); got {arr.min()}"
+        )
+    return arr
