@@ -5,7 +5,7 @@
     privauction list                         # the registered claims
     privauction run prop3-spa-n --seed 1     # one claim, its table and report
     privauction validate                     # every claim at its default sizes
-    privauction validate --quick             # every claim, small sizes (about a minute)
+    privauction validate --quick             # every claim, small sizes (1-2 minutes)
     privauction run --module examples/user_scenario.py user-rounded-spa
     privauction audit --data usfs            # recover values from real bids, audit the rules
 
@@ -33,8 +33,8 @@ __all__ = ["main", "build_parser"]
 _EXAMPLES = """\
 examples:
   privauction list
-  privauction validate --quick              # every claim, small sizes (about a minute)
-  privauction validate                      # every claim, default sizes (a few minutes)
+  privauction validate --quick              # every claim, small sizes (1-2 minutes)
+  privauction validate                      # every claim, default sizes (6-10 minutes)
   privauction run prop3-spa-n --seed 1      # one claim; its checks are printed
   privauction run theorem1-mps -r 10 -j 2   # one claim over 10 seed streams: pass rates
   privauction run --module examples/user_scenario.py user-rounded-spa
@@ -223,11 +223,11 @@ def build_parser() -> argparse.ArgumentParser:
         "validate", parents=[common], help="run every claim and report",
         description="Run every registered claim (or --only some), write the results table and "
                     "the HTML report, and exit 1 if any check fails (3 if some check stays "
-                    "inconclusive at its budget). The default sizes take a few minutes on 2 "
-                    "cores; --quick about a minute.",
+                    "inconclusive at its budget). On 2 cores the default sizes took 6-10 minutes "
+                    "and --quick 1-2 minutes (validation/results/validate_seeds_*.txt).",
         epilog=_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("--quick", action="store_true", help="small sizes: about a minute on 2 cores")
+    p.add_argument("--quick", action="store_true", help="small sizes: 1-2 minutes on 2 cores")
     p.add_argument("--only", nargs="+", default=None, metavar="NAME",
                    help="run only these claims")
     p.add_argument("--jobs", "-j", type=_positive_int, default=None, metavar="J",
